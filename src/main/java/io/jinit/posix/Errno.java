@@ -1,0 +1,23 @@
+package io.jinit.posix;
+
+/** The Linux {@code errno} values jinit looks at ({@code errno(3)}, x86_64 and aarch64 alike). */
+public final class Errno {
+    private Errno() {}
+
+    /** Operation not permitted. */
+    public static final int EPERM = 1;
+    /** No such file or directory. */
+    public static final int ENOENT = 2;
+    /** No such process. */
+    public static final int ESRCH = 3;
+    /** Interrupted system call. */
+    public static final int EINTR = 4;
+    /** Exec format error (a file without {@code #!} that is not an ELF binary). */
+    public static final int ENOEXEC = 8;
+    /** No child processes. */
+    public static final int ECHILD = 10;
+    /** Permission denied. */
+    public static final int EACCES = 13;
+    /** Not a typewriter: the fd is not a terminal. */
+    public static final int ENOTTY = 25;
+}

@@ -1,0 +1,401 @@
+package io.jinit.posix;
+
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The libc boundary: FFM downcalls into glibc, with {@code errno} captured at the call
+ * ({@link Linker.Option#captureCallState}). The only class of jinit that touches
+ * {@code java.lang.foreign}'s linker. All method handles are immutable constants.
+ *
+ * <p>Calls that fail throw {@link PosixException} with the function's name and errno.
+ * Layouts follow the glibc x86_64/aarch64 ABI (glibc ≥ 2.34 for
+ * {@code posix_spawn_file_actions_addclosefrom_np}).
+ */
+public final class Libc {
+    private Libc() {}
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    /** glibc {@code sigset_t}: 1024 bits ({@code signal.h}). */
+    public static final MemoryLayout SIGSET_T = MemoryLayout.sequenceLayout(16, JAVA_LONG).withName("sigset_t");
+    /** glibc {@code posix_spawnattr_t}: opaque, 336 bytes, 8-aligned ({@code spawn.h}). */
+    public static final MemoryLayout POSIX_SPAWNATTR_T =
+            MemoryLayout.sequenceLayout(336, JAVA_BYTE).withByteAlignment(8).withName("posix_spawnattr_t");
+    /** glibc {@code posix_spawn_file_actions_t}: opaque, 80 bytes, 8-aligned ({@code spawn.h}). */
+    public static final MemoryLayout POSIX_SPAWN_FILE_ACTIONS_T =
+            MemoryLayout.sequenceLayout(80, JAVA_BYTE).withByteAlignment(8).withName("posix_spawn_file_actions_t");
+    /** {@code pid_t}. */
+    public static final MemoryLayout PID_T = JAVA_INT.withName("pid_t");
+    /** The wait status {@code int} that {@code waitpid(2)} fills in. */
+    public static final MemoryLayout WSTATUS = JAVA_INT.withName("wstatus");
+    /** {@code char *}: a pointer to a NUL-terminated string of any length. */
+    private static final AddressLayout C_STRING = ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, JAVA_BYTE));
+
+    /** {@code posix_spawnattr_setflags} flags ({@code spawn.h}). */
+    public static final short POSIX_SPAWN_SETPGROUP = 0x02;
+    /** Reset the signals of the attribute's sigdefault set to {@code SIG_DFL} in the child. */
+    public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    /** Set the child's signal mask to the attribute's sigmask. */
+    public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    /** {@code setsid()} in the child; fails with EPERM together with {@link #POSIX_SPAWN_SETPGROUP}. */
+    public static final short POSIX_SPAWN_SETSID = 0x80;
+
+    /** {@code waitpid} option: return at once if no child has changed state. */
+    public static final int WNOHANG = 1;
+    /** {@code prctl(2)} option: become a child subreaper. */
+    public static final int PR_SET_CHILD_SUBREAPER = 36;
+
+    private static final MethodHandle GETPID = handle("getpid", FunctionDescriptor.of(JAVA_INT), false);
+    private static final MethodHandle GETPPID = handle("getppid", FunctionDescriptor.of(JAVA_INT), false);
+    private static final MethodHandle GETPGRP = handle("getpgrp", FunctionDescriptor.of(JAVA_INT), false);
+    private static final MethodHandle KILL = handle("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle SETPGID = handle("setpgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle WAITPID =
+            handle("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle PRCTL = LINKER.downcallHandle(symbol("prctl"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle TCGETPGRP = handle("tcgetpgrp", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle TCSETPGRP = handle("tcsetpgrp", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle ISATTY = handle("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
+    private static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(C_STRING, JAVA_INT), false);
+    private static final MethodHandle SIGEMPTYSET = handle("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle SIGFILLSET = handle("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle SPAWNATTR_INIT = handle("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle SPAWNATTR_DESTROY = handle("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle SPAWNATTR_SETFLAGS =
+            handle("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT), false);
+    private static final MethodHandle SPAWNATTR_SETPGROUP =
+            handle("posix_spawnattr_setpgroup", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
+    private static final MethodHandle SPAWNATTR_SETSIGMASK =
+            handle("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle SPAWNATTR_SETSIGDEFAULT =
+            handle("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle FILE_ACTIONS_INIT =
+            handle("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle FILE_ACTIONS_DESTROY =
+            handle("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle FILE_ACTIONS_ADDCLOSEFROM =
+            handle("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
+    private static final MethodHandle POSIX_SPAWNP = handle("posix_spawnp",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), false);
+
+    private static MemorySegment symbol(String name) {
+        return LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
+    }
+
+    private static MethodHandle handle(String name, FunctionDescriptor fd, boolean errno) {
+        return errno ? LINKER.downcallHandle(symbol(name), fd, CAPTURE_ERRNO) : LINKER.downcallHandle(symbol(name), fd);
+    }
+
+    private static int errno(MemorySegment capture) {
+        return (int) ERRNO.get(capture, 0L);
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+
+    /** @return this process's PID ({@code getpid(2)}) */
+    public static int getpid() {
+        try {
+            return (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** @return the parent's PID ({@code getppid(2)}); 0 when the parent is outside our PID namespace */
+    public static int getppid() {
+        try {
+            return (int) GETPPID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** @return this process's process group ID ({@code getpgrp(2)}) */
+    public static int getpgrp() {
+        try {
+            return (int) GETPGRP.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends a signal ({@code kill(2)}).
+     *
+     * @param pid    a PID, {@code -pgid} for a process group, or {@code -1} for every process we may signal
+     * @param signal the signal number, 0 to probe
+     * @return true if delivered, false if no such process or group (ESRCH)
+     * @throws PosixException for any other error (EPERM, EINVAL)
+     */
+    public static boolean kill(int pid, int signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            int r = (int) KILL.invokeExact(cs, pid, signal);
+            if (r == 0) return true;
+            int e = errno(cs);
+            if (e == Errno.ESRCH) return false;
+            throw new PosixException("kill", e);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Moves a process into a process group ({@code setpgid(2)}).
+     *
+     * @throws PosixException EACCES, EINVAL, EPERM, ESRCH
+     */
+    public static void setpgid(int pid, int pgid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            if ((int) SETPGID.invokeExact(cs, pid, pgid) != 0) throw new PosixException("setpgid", errno(cs));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Makes this process a child subreaper: orphaned descendants are reparented to it
+     * ({@code prctl(2)} {@code PR_SET_CHILD_SUBREAPER}).
+     *
+     * @throws PosixException EINVAL on kernels before 3.4
+     */
+    public static void setChildSubreaper() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            int r = (int) PRCTL.invokeExact(cs, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
+            if (r != 0) throw new PosixException("prctl(PR_SET_CHILD_SUBREAPER)", errno(cs));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** @return true if the fd is a terminal ({@code isatty(3)}) */
+    public static boolean isatty(int fd) {
+        try {
+            return (int) ISATTY.invokeExact(fd) == 1;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * @return the foreground process group of the terminal on {@code fd} ({@code tcgetpgrp(3)})
+     * @throws PosixException ENOTTY when fd is not our controlling terminal
+     */
+    public static int tcgetpgrp(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            int r = (int) TCGETPGRP.invokeExact(cs, fd);
+            if (r < 0) throw new PosixException("tcgetpgrp", errno(cs));
+            return r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Makes {@code pgid} the foreground process group of the terminal on {@code fd} ({@code tcsetpgrp(3)}).
+     * The caller must ignore SIGTTOU, or it is stopped when it is not in the foreground itself.
+     *
+     * @throws PosixException ENOTTY, EPERM, EINVAL
+     */
+    public static void tcsetpgrp(int fd, int pgid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            if ((int) TCSETPGRP.invokeExact(cs, fd, pgid) != 0) throw new PosixException("tcsetpgrp", errno(cs));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** @return the text of an error number ({@code strerror(3)}), e.g. {@code "No child processes"} */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.equals(MemorySegment.NULL) ? "errno " + errno : s.getString(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * This process's environment as raw bytes, read from libc's {@code environ} ({@code environ(7)}):
+     * one {@code NAME=VALUE} entry each, in order, exactly as the kernel and libc hold them
+     * (no charset decoding, so bytes that are not UTF-8 survive).
+     *
+     * @return the entries, without their terminating NUL
+     */
+    public static List<byte[]> environ() {
+        MemorySegment environ = symbol("environ").reinterpret(ADDRESS.byteSize());
+        MemorySegment array = environ.get(ADDRESS, 0);
+        List<byte[]> out = new ArrayList<>();
+        if (array.equals(MemorySegment.NULL)) return out;
+        MemorySegment entries = array.reinterpret(Long.MAX_VALUE);
+        for (long i = 0; ; i++) {
+            MemorySegment entry = entries.getAtIndex(ADDRESS, i);
+            if (entry.equals(MemorySegment.NULL)) return out;
+            MemorySegment s = entry.reinterpret(Long.MAX_VALUE);
+            long len = 0;
+            while (s.get(JAVA_BYTE, len) != 0) len++;
+            out.add(s.asSlice(0, len).toArray(JAVA_BYTE));
+        }
+    }
+
+    /**
+     * A reusable buffer for {@link #waitpid}: the status word and the errno capture.
+     * Confined to the thread that created it.
+     */
+    public static final class WaitBuffer implements AutoCloseable {
+        private final Arena arena = Arena.ofConfined();
+        private final MemorySegment status = arena.allocate(WSTATUS);
+        private final MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+
+        /** Frees the buffer. */
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+
+    /**
+     * The result of one {@code waitpid(2)} call.
+     *
+     * @param pid    the PID whose state changed, or 0 with {@link #WNOHANG} when none did
+     * @param status the raw wait status ({@code WIFEXITED}/{@code WIFSIGNALED} encoding)
+     */
+    public record Waited(int pid, int status) {}
+
+    /**
+     * Waits for a child to exit ({@code waitpid(2)}), retrying on EINTR.
+     *
+     * @param pid     the child, or -1 for any child
+     * @param options 0 to block, or {@link #WNOHANG}
+     * @param buffer  a buffer created on the calling thread
+     * @return the reaped child and its raw status; {@code pid == 0} when {@link #WNOHANG} found none
+     * @throws PosixException ECHILD when there is no such child (at once, never a loop)
+     */
+    public static Waited waitpid(int pid, int options, WaitBuffer buffer) {
+        try {
+            while (true) {
+                int r = (int) WAITPID.invokeExact(buffer.capture, pid, buffer.status, options);
+                if (r >= 0) return new Waited(r, r == 0 ? 0 : buffer.status.get(JAVA_INT, 0));
+                int e = errno(buffer.capture);
+                if (e != Errno.EINTR) throw new PosixException("waitpid", e);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * What a child gets from {@link #spawn}: its process group and nothing else of ours but fds 0-2.
+     *
+     * @param newProcessGroup true: the child leads a new process group ({@code POSIX_SPAWN_SETPGROUP}, pgid 0)
+     */
+    public record SpawnOptions(boolean newProcessGroup) {}
+
+    /**
+     * Starts a program with {@code posix_spawnp(3)}: looked up on the PATH of {@code envp}'s caller
+     * (glibc searches the init's own PATH), with an empty signal mask, every signal at its default
+     * disposition, every fd ≥ 3 closed, and optionally a new process group. No Java code runs in the child.
+     *
+     * @param file the program: a name searched on the init's PATH, or a path (with a {@code /}); raw bytes
+     * @param argv the arguments, argv[0] first; raw bytes, no NULs
+     * @param envp {@code NAME=VALUE} entries, raw bytes
+     * @param options the process-group choice
+     * @return the child's PID
+     * @throws PosixException from {@code posix_spawnp} (it returns the error number):
+     *     ENOENT program not found, EACCES not executable, ENOEXEC not an executable format
+     */
+    public static int spawn(byte[] file, List<byte[]> argv, List<byte[]> envp, SpawnOptions options) {
+        if (argv.isEmpty()) throw new IllegalArgumentException("argv is empty");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(POSIX_SPAWNATTR_T);
+            MemorySegment actions = arena.allocate(POSIX_SPAWN_FILE_ACTIONS_T);
+            MemorySegment empty = arena.allocate(SIGSET_T);
+            MemorySegment all = arena.allocate(SIGSET_T);
+            check("sigemptyset", (int) SIGEMPTYSET.invokeExact(empty), true);
+            check("sigfillset", (int) SIGFILLSET.invokeExact(all), true);
+            check("posix_spawnattr_init", (int) SPAWNATTR_INIT.invokeExact(attr), false);
+            try {
+                check("posix_spawn_file_actions_init", (int) FILE_ACTIONS_INIT.invokeExact(actions), false);
+                try {
+                    short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+                            | (options.newProcessGroup() ? POSIX_SPAWN_SETPGROUP : 0));
+                    check("posix_spawnattr_setflags", (int) SPAWNATTR_SETFLAGS.invokeExact(attr, flags), false);
+                    check("posix_spawnattr_setsigmask", (int) SPAWNATTR_SETSIGMASK.invokeExact(attr, empty), false);
+                    check("posix_spawnattr_setsigdefault", (int) SPAWNATTR_SETSIGDEFAULT.invokeExact(attr, all), false);
+                    if (options.newProcessGroup()) {
+                        check("posix_spawnattr_setpgroup", (int) SPAWNATTR_SETPGROUP.invokeExact(attr, 0), false);
+                    }
+                    check("posix_spawn_file_actions_addclosefrom_np",
+                            (int) FILE_ACTIONS_ADDCLOSEFROM.invokeExact(actions, 3), false);
+                    MemorySegment pid = arena.allocate(PID_T);
+                    MemorySegment path = cString(arena, file);
+                    MemorySegment argvArray = cStringArray(arena, argv);
+                    MemorySegment envArray = cStringArray(arena, envp);
+                    int r = (int) POSIX_SPAWNP.invokeExact(pid, path, actions, attr, argvArray, envArray);
+                    if (r != 0) throw new PosixException("posix_spawnp", r);
+                    return pid.get(JAVA_INT, 0);
+                } finally {
+                    int ignored = (int) FILE_ACTIONS_DESTROY.invokeExact(actions);
+                }
+            } finally {
+                int ignored = (int) SPAWNATTR_DESTROY.invokeExact(attr);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** posix_spawn* functions return the error number; sig*set return -1. */
+    private static void check(String function, int result, boolean minusOne) {
+        if (result != 0) throw new PosixException(function, minusOne ? Errno.EPERM : result);
+    }
+
+    private static MemorySegment cString(SegmentAllocator arena, byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) throw new IllegalArgumentException("argument or environment entry contains a NUL byte");
+        }
+        MemorySegment s = arena.allocate(bytes.length + 1L);
+        MemorySegment.copy(bytes, 0, s, JAVA_BYTE, 0, bytes.length);
+        s.set(JAVA_BYTE, bytes.length, (byte) 0);
+        return s;
+    }
+
+    private static MemorySegment cStringArray(SegmentAllocator arena, List<byte[]> strings) {
+        MemorySegment array = arena.allocate(ADDRESS, strings.size() + 1L);
+        for (int i = 0; i < strings.size(); i++) array.setAtIndex(ADDRESS, i, cString(arena, strings.get(i)));
+        array.setAtIndex(ADDRESS, strings.size(), MemorySegment.NULL);
+        return array;
+    }
+}

@@ -1,0 +1,69 @@
+package io.jinit.posix;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** Linux signal numbers ({@code signal(7)}, x86_64/aarch64 numbering). */
+public enum Signal {
+    HUP(1), INT(2), QUIT(3), ILL(4), TRAP(5), ABRT(6), BUS(7), FPE(8), KILL(9), USR1(10),
+    SEGV(11), USR2(12), PIPE(13), ALRM(14), TERM(15), STKFLT(16), CHLD(17), CONT(18), STOP(19),
+    TSTP(20), TTIN(21), TTOU(22), URG(23), XCPU(24), XFSZ(25), VTALRM(26), PROF(27), WINCH(28),
+    IO(29), PWR(30), SYS(31);
+
+    private final int number;
+
+    Signal(int number) {
+        this.number = number;
+    }
+
+    /** @return the signal number, 1..31 */
+    public int number() {
+        return number;
+    }
+
+    /** @return the conventional name with the prefix, e.g. {@code SIGTERM} */
+    public String fullName() {
+        return "SIG" + name();
+    }
+
+    /**
+     * @param number a signal number
+     * @return the signal with that number, or empty for 0, real-time signals and unknown numbers
+     */
+    public static Optional<Signal> ofNumber(int number) {
+        for (Signal s : values()) {
+            if (s.number == number) return Optional.of(s);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Parses a signal given as a name ({@code TERM}, {@code SIGTERM}, any case) or a number ({@code 15}).
+     *
+     * @param text the signal as a user wrote it
+     * @return the signal
+     * @throws IllegalArgumentException naming the text when it is no known signal
+     */
+    public static Signal parse(String text) {
+        String t = text.strip().toUpperCase(Locale.ROOT);
+        if (t.startsWith("SIG")) t = t.substring(3);
+        if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+            try {
+                int n = Integer.parseInt(t);
+                return ofNumber(n).orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not a signal number (1-31)"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a signal number (1-31)");
+            }
+        }
+        try {
+            return valueOf(t);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a signal name (e.g. TERM, SIGHUP, 15)");
+        }
+    }
+
+    /** @return a description for logs, e.g. {@code "SIGKILL (9)"} */
+    public static String describe(int number) {
+        return ofNumber(number).map(s -> s.fullName() + " (" + number + ")").orElse("signal " + number);
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * jinit: an init process (PID 1) for containers, compatible with phusion's {@code my_init}.
+ *
+ * <p>Packages, arrows pointing down: {@code cli → boot → (env, process, log) → posix}.
+ */
+module io.jinit {
+    requires info.picocli;
+    requires com.fasterxml.jackson.jr.ob;
+    requires org.tinylog.api;
+    requires jdk.unsupported;
+
+    opens io.jinit.cli to info.picocli;
+}
