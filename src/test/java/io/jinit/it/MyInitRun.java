@@ -1,0 +1,676 @@
+package io.jinit.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Runs the real jlink'd {@code bin/my_init} in one of three ways and captures what it did.
+ *
+ * <ul>
+ *   <li>{@link Mode#PID1}: {@code unshare -p -f --kill-child --mount-proc my_init ...}: the
+ *   init is PID 1 of a new PID namespace (its PID in the test's namespace is the child of
+ *   unshare).</li>
+ *   <li>{@link Mode#CHILD}: a plain child of the test JVM (no namespace), run as the
+ *   unprivileged user nobody via {@code setpriv}, so that a broken kill-all (kill(-1)) can
+ *   only reach processes of nobody and never the rest of this machine.</li>
+ *   <li>{@link Mode#NESTED_CHILD}: inside a new PID namespace whose PID 1 is a small shell
+ *   (not the init); that shell starts a sibling {@code sleep 60}, runs the init as its child,
+ *   then records which processes are left in the namespace and whether the sibling lives.</li>
+ * </ul>
+ *
+ * Every run has a hard timeout: past it the whole namespace (or every descendant) is
+ * SIGKILLed and the test fails with the process tree and the output so far.
+ */
+final class MyInitRun {
+
+    /** How the init is started. */
+    enum Mode { PID1, CHILD, NESTED_CHILD }
+
+    /** UID/GID used for {@link Mode#CHILD}. */
+    static final int NOBODY = 65534;
+
+    /** PATH handed to the init. */
+    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final InitRoot root;
+    private Mode mode = Mode.PID1;
+    private final List<String> options = new ArrayList<>();
+    private List<String> main;
+    private List<String> rawArgs;
+    private boolean rootOption = true;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private Duration timeout = Duration.ofSeconds(30);
+
+    private MyInitRun(InitRoot root) {
+        this.root = root;
+        env.put("PATH", PATH);
+        env.put("HOME", "/root");
+        // small, so that a broken shutdown costs seconds, not minutes; tests set their own
+        env.put("KILL_PROCESS_TIMEOUT", "3");
+        env.put("KILL_ALL_PROCESSES_TIMEOUT", "3");
+    }
+
+    /**
+     * @param root the fake root ({@code --root})
+     * @return a builder for a PID-1 run with a 30 s timeout
+     */
+    static MyInitRun in(InitRoot root) {
+        return new MyInitRun(root);
+    }
+
+    /** @return the runtime image (system property jinit.image, else target/image) */
+    static Path image() {
+        Path p = Path.of(System.getProperty("jinit.image", "target/image")).toAbsolutePath();
+        if (!Files.isExecutable(p.resolve("bin/my_init"))) {
+            throw new AssertionError("no runtime image at " + p + " (run mvn package first)");
+        }
+        return p;
+    }
+
+    /** @return image/bin/my_init */
+    static Path binary() {
+        return image().resolve("bin/my_init");
+    }
+
+    /** @return the real path of image/bin/java, the program the launcher must exec */
+    static Path java() {
+        try {
+            return image().resolve("bin/java").toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @param m the mode @return this */
+    MyInitRun mode(Mode m) { this.mode = m; return this; }
+
+    /** @param opts options put before {@code --} @return this */
+    MyInitRun options(String... opts) { options.addAll(Arrays.asList(opts)); return this; }
+
+    /** @param argv the main command, put after {@code --} @return this */
+    MyInitRun main(String... argv) { this.main = List.of(argv); return this; }
+
+    /** @param script a {@code sh -c} script as main command @return this */
+    MyInitRun mainSh(String script) { return main("sh", "-c", script); }
+
+    /**
+     * Replaces options and main command by exactly these arguments (after {@code --root}).
+     *
+     * @param args the arguments
+     * @return this
+     */
+    MyInitRun rawArgs(String... args) { this.rawArgs = List.of(args); return this; }
+
+    /** Passes the root with env MY_INIT_ROOT instead of {@code --root}. @return this */
+    MyInitRun rootByEnv() { this.rootOption = false; return this; }
+
+    /** @param name env var @param value its value, or null to remove it @return this */
+    MyInitRun env(String name, String value) {
+        if (value == null) {
+            env.remove(name);
+        } else {
+            env.put(name, value);
+        }
+        return this;
+    }
+
+    /** @param t the hard bound for the whole run @return this */
+    MyInitRun timeout(Duration t) { this.timeout = t; return this; }
+
+    /** @return the init's argv (after the program) */
+    List<String> initArgs() {
+        List<String> a = new ArrayList<>();
+        if (rootOption) {
+            a.add("--root");
+            a.add(root.path().toString());
+        }
+        if (rawArgs != null) {
+            a.addAll(rawArgs);
+        } else {
+            a.addAll(options);
+            if (main != null) {
+                a.add("--");
+                a.addAll(main);
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Starts the init and waits for it.
+     *
+     * @return what happened
+     */
+    Result run() {
+        try (Running r = start()) {
+            return r.await();
+        }
+    }
+
+    /**
+     * Starts the init.
+     *
+     * @return the running init; close it (or await it) in every case
+     */
+    Running start() {
+        List<String> cmd = new ArrayList<>();
+        Path harness = root.path().resolveSibling(root.path().getFileName() + "-harness");
+        Map<String, String> e = new LinkedHashMap<>(env);
+        if (!rootOption) {
+            e.put("MY_INIT_ROOT", root.path().toString());
+        }
+        switch (mode) {
+            case PID1 -> cmd.addAll(List.of("unshare", "-p", "-f", "--kill-child", "--mount-proc"));
+            case CHILD -> {
+                makeReachableFor(root.path());
+                chownTree(root.path());
+                cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
+            }
+            case NESTED_CHILD -> {
+                writeWrapper(harness);
+                cmd.addAll(List.of("unshare", "-p", "-f", "--kill-child", "--mount-proc",
+                        "/bin/sh", harness.resolve("wrapper.sh").toString(), harness.toString()));
+            }
+        }
+        cmd.add(binary().toString());
+        cmd.addAll(initArgs());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.path().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().clear();
+        pb.environment().putAll(e);
+        try {
+            return new Running(pb.start(), System.nanoTime(), mode, harness, timeout, cmd);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static void makeReachableFor(Path dir) {
+        try {
+            for (Path p = dir.getParent(); p != null; p = p.getParent()) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    perms.add(PosixFilePermission.OTHERS_EXECUTE);
+                    Files.setPosixFilePermissions(p, perms);
+                }
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static void chownTree(Path dir) {
+        try {
+            Process p = new ProcessBuilder("chown", "-R", NOBODY + ":" + NOBODY, dir.toString())
+                    .redirectErrorStream(true).start();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("chown failed: " + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(ex);
+        }
+    }
+
+    private static void writeWrapper(Path harness) {
+        try {
+            Files.createDirectories(harness);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        // PID 1 of the namespace. Records, right after the init exited, every process left
+        // in the namespace other than itself and the sibling (with read, a builtin: the
+        // scan starts no process of its own).
+        InitRoot.sh(harness.resolve("wrapper.sh"), """
+                out=$1; shift
+                sleep 60 &
+                sib=$!
+                echo "$sib" > "$out/sibling.pid"
+                "$@"
+                st=$?
+                : > "$out/survivors.tmp"
+                for d in /proc/[0-9]*; do
+                  p=${d#/proc/}
+                  [ "$p" = 1 ] && continue
+                  [ "$p" = "$sib" ] && continue
+                  if read -r line < "$d/stat"; then echo "$line" >> "$out/survivors.tmp"; fi
+                done 2>/dev/null
+                read -r line < "/proc/$sib/stat" && echo "$line" > "$out/sibling.stat"
+                mv "$out/survivors.tmp" "$out/survivors"
+                kill -KILL "$sib"
+                exit "$st"
+                """);
+    }
+
+    /** A stderr line and when it arrived (System.nanoTime). */
+    record Line(String text, long nanos) {}
+
+    /** A started init. */
+    static final class Running implements AutoCloseable {
+        private final Process process;
+        private final long startNanos;
+        private final Mode mode;
+        private final Path harness;
+        private final Duration timeout;
+        private final List<String> command;
+        private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        private final List<Line> lines = new ArrayList<>();
+        private final Thread outReader;
+        private final Thread errReader;
+        private boolean errDone;
+        private final Object pidLock = new Object();
+        private long initPid = -1;
+        private final long launcherStartTicks;
+
+        Running(Process process, long startNanos, Mode mode, Path harness, Duration timeout, List<String> command) {
+            this.process = process;
+            this.startNanos = startNanos;
+            this.mode = mode;
+            this.harness = harness;
+            this.timeout = timeout;
+            this.command = command;
+            this.launcherStartTicks = ProcFs.stat(process.pid()).map(ProcFs.Proc::startTime).orElse(0L);
+            this.outReader = Thread.ofPlatform().daemon().start(() -> copy(process.getInputStream(), stdout));
+            this.errReader = Thread.ofPlatform().daemon().start(this::readStderr);
+        }
+
+        private static void copy(InputStream in, ByteArrayOutputStream to) {
+            byte[] buf = new byte[8192];
+            try (in) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    synchronized (to) {
+                        to.write(buf, 0, n);
+                    }
+                }
+            } catch (IOException ignored) {
+                // process gone
+            }
+        }
+
+        private void readStderr() {
+            ByteArrayOutputStream cur = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            try (InputStream in = process.getErrorStream()) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    long now = System.nanoTime();
+                    synchronized (this) {
+                        stderr.write(buf, 0, n);
+                        for (int i = 0; i < n; i++) {
+                            if (buf[i] == '\n') {
+                                lines.add(new Line(cur.toString(StandardCharsets.UTF_8), now));
+                                cur.reset();
+                            } else {
+                                cur.write(buf[i]);
+                            }
+                        }
+                        notifyAll();
+                    }
+                }
+            } catch (IOException ignored) {
+                // process gone
+            } finally {
+                synchronized (this) {
+                    if (cur.size() > 0) {
+                        lines.add(new Line(cur.toString(StandardCharsets.UTF_8), System.nanoTime()));
+                    }
+                    errDone = true;
+                    notifyAll();
+                }
+            }
+        }
+
+        /** @return the PID of the launched program (unshare, or the init in CHILD mode) */
+        long launcherPid() {
+            return process.pid();
+        }
+
+        /**
+         * The init's PID in the test's namespace: the process under the launcher whose
+         * /proc/PID/exe is the image's java (the launcher script execs it).
+         *
+         * @return the PID
+         */
+        long initPid() {
+            synchronized (pidLock) {
+                if (initPid <= 0) {
+                    initPid = findInitPid();
+                }
+                return initPid;
+            }
+        }
+
+        private long findInitPid() {
+            Path java = java();
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < end) {
+                List<ProcFs.Proc> cands = new ArrayList<>();
+                ProcFs.stat(process.pid()).ifPresent(cands::add);
+                cands.addAll(ProcFs.descendants(process.pid()));
+                for (ProcFs.Proc p : cands) {
+                    if (ProcFs.exe(p.pid()).filter(java::equals).isPresent()) {
+                        return p.pid();
+                    }
+                }
+                if (!process.isAlive()) {
+                    throw new AssertionError("my_init exited before its PID was found\n" + describeNow());
+                }
+                sleep(10);
+            }
+            throw new AssertionError("no process running " + java + " under " + command + "\n" + describeNow());
+        }
+
+        /**
+         * Sends a signal to the init.
+         *
+         * @param s the signal
+         * @return true if sent (false: the init is gone)
+         */
+        boolean signal(Sig s) {
+            return s.send(initPid());
+        }
+
+        /**
+         * Waits for a stderr line that contains text.
+         *
+         * @param text the text
+         * @param bound how long to wait
+         * @return the line
+         */
+        Line awaitStderr(String text, Duration bound) {
+            return awaitStderr(l -> l.contains(text), bound, "a stderr line containing \"" + text + "\"");
+        }
+
+        /**
+         * Waits for a stderr line matching a predicate; fails on timeout or when stderr ends.
+         *
+         * @param p the predicate
+         * @param bound how long to wait
+         * @param what a description for the failure message
+         * @return the line
+         */
+        Line awaitStderr(Predicate<String> p, Duration bound, String what) {
+            long end = System.nanoTime() + bound.toNanos();
+            synchronized (this) {
+                int seen = 0;
+                while (true) {
+                    for (; seen < lines.size(); seen++) {
+                        if (p.test(lines.get(seen).text())) {
+                            return lines.get(seen);
+                        }
+                    }
+                    long left = end - System.nanoTime();
+                    if (errDone || left <= 0) {
+                        break;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+            throw new AssertionError("waited " + bound.toMillis() + " ms for " + what
+                    + (errDone ? " but stderr ended" : "") + "\n" + describeNow());
+        }
+
+        /**
+         * Waits for a file (written by a script) to exist and not be empty; fails otherwise.
+         *
+         * @param file the file
+         * @param bound how long to wait
+         */
+        void awaitFile(Path file, Duration bound) {
+            if (!InitRoot.awaitFile(file, bound)) {
+                throw new AssertionError("waited " + bound.toMillis() + " ms for " + file + "\n" + describeNow());
+            }
+        }
+
+        /**
+         * Waits for a descendant of the init that matches.
+         *
+         * @param p the predicate
+         * @param bound how long to wait
+         * @param what a description for the failure message
+         * @return the process
+         */
+        ProcFs.Proc awaitDescendant(Predicate<ProcFs.Proc> p, Duration bound, String what) {
+            long end = System.nanoTime() + bound.toNanos();
+            long init = initPid();
+            while (System.nanoTime() < end) {
+                Optional<ProcFs.Proc> found = ProcFs.descendants(init).stream().filter(p).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+                sleep(20);
+            }
+            throw new AssertionError("waited " + bound.toMillis() + " ms for a descendant: " + what + "\n" + describeNow());
+        }
+
+        /** @return true while the launched program runs */
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** @return the elapsed time since start */
+        Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - startNanos);
+        }
+
+        /**
+         * Waits for the init to end, within the builder's timeout counted from start.
+         *
+         * @return the result
+         * @throws AssertionError on timeout, after killing everything the run started
+         */
+        Result await() {
+            long left = timeout.toNanos() - (System.nanoTime() - startNanos);
+            boolean done;
+            try {
+                done = process.waitFor(Math.max(left, 0), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                done = false;
+            }
+            if (!done) {
+                String tree = ProcFs.tree(process.pid());
+                destroy();
+                throw new AssertionError("my_init did not exit within " + timeout.toMillis() + " ms (killed)\n"
+                        + "process tree at the timeout:\n" + tree + describeNow());
+            }
+            long end = System.nanoTime();
+            joinReaders();
+            synchronized (this) {
+                return new Result(process.exitValue(), stdoutBytes(), stderr.toByteArray(),
+                        List.copyOf(lines), startNanos, end, mode, harness);
+            }
+        }
+
+        private void joinReaders() {
+            try {
+                outReader.join(5000);
+                errReader.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private byte[] stdoutBytes() {
+            synchronized (stdout) {
+                return stdout.toByteArray();
+            }
+        }
+
+        /** @return a description of the run so far, for failure messages */
+        synchronized String describeNow() {
+            return "command: " + command + "\nalive: " + process.isAlive() + ", elapsed " + elapsed().toMillis() + " ms\n"
+                    + "--- stderr ---\n" + stderr.toString(StandardCharsets.UTF_8)
+                    + "--- stdout ---\n" + Result.head(stdoutBytes());
+        }
+
+        /** Kills everything the run started (idempotent). */
+        void destroy() {
+            if (!process.isAlive()) {
+                return;
+            }
+            if (mode == Mode.CHILD) {
+                for (int round = 0; round < 3; round++) {
+                    List<ProcFs.Proc> victims = new ArrayList<>(ProcFs.descendants(process.pid()));
+                    victims.addAll(nobodyProcessesSinceStart());
+                    victims.forEach(p -> Sig.KILL.send(p.pid()));
+                }
+            } else {
+                // the child of unshare is PID 1 of the namespace: SIGKILL ends every process in it
+                ProcFs.children(process.pid()).forEach(p -> Sig.KILL.send(p.pid()));
+            }
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (mode == Mode.CHILD) {
+                nobodyProcessesSinceStart().forEach(p -> Sig.KILL.send(p.pid()));
+            }
+        }
+
+        private List<ProcFs.Proc> nobodyProcessesSinceStart() {
+            return ProcFs.all().stream().filter(p -> p.startTime() >= launcherStartTicks).filter(p -> {
+                try {
+                    return ProcFs.status(p.pid()).getOrDefault("Uid", "").startsWith(NOBODY + "\t");
+                } catch (IOException e) {
+                    return false;
+                }
+            }).toList();
+        }
+
+        @Override
+        public void close() {
+            destroy();
+            joinReaders();
+        }
+    }
+
+    /**
+     * What a finished run did.
+     *
+     * @param exitCode exit status of the launched program (unshare passes the init's on)
+     * @param stdout raw stdout
+     * @param stderr raw stderr
+     * @param lines stderr lines with arrival times
+     * @param startNanos System.nanoTime at start
+     * @param endNanos System.nanoTime when the exit was seen
+     * @param mode how it was run
+     * @param harness the NESTED_CHILD report directory
+     */
+    record Result(int exitCode, byte[] stdout, byte[] stderr, List<Line> lines, long startNanos, long endNanos,
+                  Mode mode, Path harness) {
+
+        /** @return stdout as UTF-8 */
+        String out() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        /** @return stderr as UTF-8 */
+        String err() {
+            return new String(stderr, StandardCharsets.UTF_8);
+        }
+
+        /** @return the stderr lines */
+        List<String> errLines() {
+            return lines.stream().map(Line::text).toList();
+        }
+
+        /** @return the stderr lines that start with "*** " */
+        List<String> logLines() {
+            return errLines().stream().filter(l -> l.startsWith("*** ")).toList();
+        }
+
+        /** @return wall time from start to exit */
+        Duration elapsed() {
+            return Duration.ofNanos(endNanos - startNanos);
+        }
+
+        /**
+         * @param p a predicate on stderr lines
+         * @return the first matching line
+         */
+        Optional<Line> line(Predicate<String> p) {
+            return lines.stream().filter(l -> p.test(l.text())).findFirst();
+        }
+
+        /**
+         * @param nanos a System.nanoTime instant during the run
+         * @return time from that instant to the exit
+         */
+        Duration since(long nanos) {
+            return Duration.ofNanos(endNanos - nanos);
+        }
+
+        /** @return NESTED_CHILD: what was left in the namespace right after the init exited */
+        List<ProcFs.Proc> survivors() {
+            return InitRoot.lines(harness.resolve("survivors")).stream().map(ProcFs::parseStat).toList();
+        }
+
+        /** @return NESTED_CHILD: true if the report was written (the wrapper ran to the end) */
+        boolean hasNestedReport() {
+            return Files.exists(harness.resolve("survivors"));
+        }
+
+        /** @return NESTED_CHILD: the sibling's stat right after the init exited */
+        Optional<ProcFs.Proc> sibling() {
+            String s = InitRoot.read(harness.resolve("sibling.stat")).trim();
+            return s.isEmpty() ? Optional.empty() : Optional.of(ProcFs.parseStat(s));
+        }
+
+        /** @return a description for assertion messages */
+        String describe() {
+            return "exit " + exitCode + " after " + elapsed().toMillis() + " ms\n--- stderr ---\n" + err()
+                    + "--- stdout ---\n" + head(stdout);
+        }
+
+        static String head(byte[] b) {
+            String s = new String(b, StandardCharsets.UTF_8);
+            return s.length() > 4000 ? s.substring(0, 4000) + "\n[... " + (s.length() - 4000) + " more chars]\n" : s;
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** @return every signal-name spelling a log line may use for s, as a regex alternative */
+    static String signalRegex(Sig s) {
+        return "(SIG" + s.name() + "|\\b" + s.name() + "\\b|signal " + s.number + "\\b)";
+    }
+}
