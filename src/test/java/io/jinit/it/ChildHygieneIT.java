@@ -43,7 +43,8 @@ class ChildHygieneIT extends InitTestBase {
 
     @Test
     void mainCommandSeesEmptyMaskAndNoIgnoredSignalsFromInside() {
-        Result r = init().options("--skip-runit").mainSh("grep -E '^Sig(Blk|Ign):' /proc/$$/status")
+        // exec: the process that reads /proc/self/status is the one the init started
+        Result r = init().options("--skip-runit").mainSh("exec grep -E '^Sig(Blk|Ign):' /proc/self/status")
                 .timeout(Duration.ofSeconds(20)).run();
         assertThat(r.exitCode()).as(r::describe).isZero();
         assertThat(r.out()).as(r::describe).isEqualTo("SigBlk:\t" + ZERO + "\nSigIgn:\t" + ZERO + "\n");
@@ -55,7 +56,7 @@ class ChildHygieneIT extends InitTestBase {
         InitRoot.sh(root.startupDir().resolve("10-exec-sleep"), "echo $$ > " + pidFile + "\nexec sleep 3");
         try (Running run = init().options("--skip-runit").main("true").timeout(Duration.ofSeconds(30)).start()) {
             run.awaitFile(pidFile, Duration.ofSeconds(15));
-            long pid = Long.parseLong(InitRoot.read(pidFile).trim());
+            long pid = run.hostPid(Long.parseLong(InitRoot.read(pidFile).trim()));
             long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (!ProcFs.stat(pid).map(p -> p.comm().equals("sleep")).orElse(false) && System.nanoTime() < end) {
                 MyInitRun.sleep(10);
@@ -70,8 +71,8 @@ class ChildHygieneIT extends InitTestBase {
     void hooksStartedAfterSigtermHaveDefaultSignalState() {
         Path pre = root.out("pre");
         Path post = root.out("post");
-        InitRoot.sh(root.preShutdownDir().resolve("10-pre"), "grep -E '^Sig(Blk|Ign):' /proc/$$/status > " + pre);
-        InitRoot.sh(root.postShutdownDir().resolve("10-post"), "grep -E '^Sig(Blk|Ign):' /proc/$$/status > " + post);
+        InitRoot.sh(root.preShutdownDir().resolve("10-pre"), "exec grep -E '^Sig(Blk|Ign):' /proc/self/status > " + pre);
+        InitRoot.sh(root.postShutdownDir().resolve("10-post"), "exec grep -E '^Sig(Blk|Ign):' /proc/self/status > " + post);
         root.service("svc", "echo up > " + root.out("svc.up") + "\nexec sleep 1000");
         try (Running run = init().timeout(Duration.ofSeconds(30)).start()) {
             run.awaitFile(root.out("svc.up"), Duration.ofSeconds(15));
@@ -81,6 +82,22 @@ class ChildHygieneIT extends InitTestBase {
             String clean = "SigBlk:\t" + ZERO + "\nSigIgn:\t" + ZERO + "\n";
             assertThat(InitRoot.read(pre)).as("pre-shutdown hook after SIGTERM\n" + r.describe()).isEqualTo(clean);
             assertThat(InitRoot.read(post)).as("post-shutdown hook after SIGTERM\n" + r.describe()).isEqualTo(clean);
+        }
+    }
+
+    @Test
+    void signalsIgnoredWhenTheInitStartedAreDefaultInItsChildren() throws Exception {
+        // an init started by nohup, or by a Java program (signals 32 and 33 ignored)
+        try (Running run = init().ignoredAtStart(Sig.HUP, Sig.USR1).main("sleep", "30")
+                .timeout(Duration.ofSeconds(30)).start()) {
+            long init = run.initPid();
+            ProcFs.Proc main = run.awaitDescendant(p -> p.comm().equals("sleep") && p.ppid() == init,
+                    Duration.ofSeconds(15), "the main command sleep 30");
+            assertThat(ProcFs.status(main.pid()).get("SigIgn")).as("main command: SigIgn\n" + run.describeNow())
+                    .isEqualTo(ZERO);
+            assertThat(Sig.TERM.send(main.pid())).isTrue();
+            Result r = run.await();
+            assertThat(r.exitCode()).as(r::describe).isEqualTo(128 + 15);
         }
     }
 }

@@ -56,6 +56,8 @@ final class MyInitRun {
     private List<String> rawArgs;
     private boolean rootOption = true;
     private final Map<String, String> env = new LinkedHashMap<>();
+    private final List<Sig> ignoredAtStart = new ArrayList<>();
+    private boolean cleanStart = true;
     private Duration timeout = Duration.ofSeconds(30);
 
     private MyInitRun(InitRoot root) {
@@ -131,6 +133,20 @@ final class MyInitRun {
         return this;
     }
 
+    /**
+     * Starts the init with these signals ignored (as {@code nohup} would), and with the
+     * dispositions the test JVM hands to its children otherwise (the JVM's children have the
+     * glibc-internal signals 32 and 33 ignored).
+     *
+     * @param signals the signals to ignore
+     * @return this
+     */
+    MyInitRun ignoredAtStart(Sig... signals) {
+        ignoredAtStart.addAll(Arrays.asList(signals));
+        cleanStart = false;
+        return this;
+    }
+
     /** @param t the hard bound for the whole run @return this */
     MyInitRun timeout(Duration t) { this.timeout = t; return this; }
 
@@ -170,7 +186,7 @@ final class MyInitRun {
      * @return the running init; close it (or await it) in every case
      */
     Running start() {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(startState());
         Path harness = root.path().resolveSibling(root.path().getFileName() + "-harness");
         Map<String, String> e = new LinkedHashMap<>(env);
         if (!rootOption) {
@@ -200,6 +216,34 @@ final class MyInitRun {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * The launch state of a container's init under runc: every signal at its default, an
+     * empty mask. A Java child starts with signals 32 and 33 ignored (glibc posix_spawn),
+     * which glibc's sigaction cannot undo, so perl makes the raw rt_sigaction /
+     * rt_sigprocmask system calls (x86_64 numbers 13, 14) and execs the rest of the command.
+     */
+    private List<String> startState() {
+        StringBuilder ign = new StringBuilder();
+        for (Sig s : ignoredAtStart) {
+            ign.append(ign.isEmpty() ? "" : ",").append(s.number);
+        }
+        String script = """
+                my %ign = map { $_ => 1 } grep { length } split /,/, shift @ARGV;
+                my $clean = shift @ARGV;
+                my $dfl = pack('Q4', 0, 0, 0, 0);
+                my $ig = pack('Q4', 1, 0, 0, 0);
+                my $empty = pack('Q', 0);
+                for my $s (1 .. 64) {
+                  next if $s == 9 || $s == 19;
+                  if ($ign{$s}) { syscall(13, $s, $ig, 0, 8) == 0 or die "rt_sigaction $s: $!"; }
+                  elsif ($clean || ($s != 32 && $s != 33)) { syscall(13, $s, $dfl, 0, 8) == 0 or die "rt_sigaction $s: $!"; }
+                }
+                syscall(14, 2, $empty, 0, 8) == 0 or die "rt_sigprocmask: $!";
+                exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!";
+                """;
+        return List.of("perl", "-e", script, ign.toString(), cleanStart ? "1" : "0");
     }
 
     private static void makeReachableFor(Path dir) {
@@ -377,6 +421,29 @@ final class MyInitRun {
                 sleep(10);
             }
             throw new AssertionError("no process running " + java + " under " + command + "\n" + describeNow());
+        }
+
+        /**
+         * Maps a PID a script saw ($$, $!) to the PID in the test's namespace.
+         *
+         * @param pidInInitsNamespace the PID as seen inside the init's PID namespace
+         * @return the same process's PID as the test sees it
+         */
+        long hostPid(long pidInInitsNamespace) {
+            if (mode == Mode.CHILD) {
+                return pidInInitsNamespace;
+            }
+            long init = initPid();
+            for (int i = 0; i < 50; i++) {
+                for (ProcFs.Proc p : ProcFs.inNamespaceOf(init)) {
+                    List<Long> ns = ProcFs.nsPids(p.pid());
+                    if (!ns.isEmpty() && ns.getLast() == pidInInitsNamespace) {
+                        return p.pid();
+                    }
+                }
+                sleep(10);
+            }
+            throw new AssertionError("no process " + pidInInitsNamespace + " in the init's namespace\n" + describeNow());
         }
 
         /**

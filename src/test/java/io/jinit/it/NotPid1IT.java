@@ -38,7 +38,7 @@ class NotPid1IT extends InitTestBase {
 
     private ProcFs.Proc awaitPidFile(Running run, String name) {
         run.awaitFile(root.out(name), Duration.ofSeconds(15));
-        long pid = Long.parseLong(InitRoot.read(root.out(name)).trim());
+        long pid = run.hostPid(Long.parseLong(InitRoot.read(root.out(name)).trim()));
         return ProcFs.stat(pid).orElseThrow(() -> new AssertionError(name + " " + pid + " is not running"));
     }
 

@@ -205,6 +205,23 @@ final class ProcFs {
     }
 
     /**
+     * @param pid a PID
+     * @return the NSpid line of /proc/PID/status: its PID in each nested namespace, outermost
+     *     first (empty if gone)
+     */
+    static List<Long> nsPids(long pid) {
+        try {
+            String v = status(pid).get("NSpid");
+            if (v == null) {
+                return List.of();
+            }
+            return java.util.Arrays.stream(v.split("\\s+")).map(Long::parseLong).toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /**
      * A readable process tree for failure messages.
      *
      * @param pid the root
