@@ -62,6 +62,15 @@ public final class Libc {
     /** {@code setsid()} in the child; fails with EPERM together with {@link #POSIX_SPAWN_SETPGROUP}. */
     public static final short POSIX_SPAWN_SETSID = 0x80;
 
+    /** {@code open(2)} flags ({@code fcntl.h}, x86_64/aarch64). */
+    public static final int O_WRONLY = 0x1;
+    /** Open without blocking; for a FIFO opened for writing, fail with ENXIO when it has no reader. */
+    public static final int O_NONBLOCK = 0x800;
+    /** Close the fd on exec. */
+    public static final int O_CLOEXEC = 0x80000;
+    /** {@code errno} of a non-blocking write-open of a FIFO that no process reads. */
+    public static final int ENXIO = 6;
+
     /** {@code waitpid} option: return at once if no child has changed state. */
     public static final int WNOHANG = 1;
     /** {@code prctl(2)} option: become a child subreaper. */
@@ -99,6 +108,13 @@ public final class Libc {
             handle("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
     private static final MethodHandle FILE_ACTIONS_ADDCLOSEFROM =
             handle("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
+    private static final MethodHandle FILE_ACTIONS_ADDOPEN = handle("posix_spawn_file_actions_addopen",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), false);
+    private static final MethodHandle FILE_ACTIONS_ADDTCSETPGRP =
+            handle("posix_spawn_file_actions_addtcsetpgrp_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
+    private static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
     private static final MethodHandle POSIX_SPAWNP = handle("posix_spawnp",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), false);
 
@@ -317,11 +333,62 @@ public final class Libc {
     }
 
     /**
-     * What a child gets from {@link #spawn}: its process group and nothing else of ours but fds 0-2.
+     * Tells whether some process has a FIFO open for reading, by opening it for writing without
+     * blocking ({@code open(2)} with {@code O_WRONLY|O_NONBLOCK}; ENXIO means no reader). This is
+     * how runit's {@code sv(8)} tells whether {@code runsv} runs: {@code supervise/ok}.
      *
-     * @param newProcessGroup true: the child leads a new process group ({@code POSIX_SPAWN_SETPGROUP}, pgid 0)
+     * @param fifo the FIFO's path
+     * @return true if the FIFO exists and has a reader
      */
-    public record SpawnOptions(boolean newProcessGroup) {}
+    public static boolean fifoHasReader(String fifo) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            int fd = (int) OPEN.invokeExact(cs, cString(arena, RawStrings.encode(fifo)), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+            if (fd < 0) return false;
+            int ignored = (int) CLOSE.invokeExact(fd);
+            return true;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Writes bytes to a FIFO if some process reads it, without ever blocking: {@code open(2)}
+     * with {@code O_WRONLY|O_NONBLOCK}, one {@code write(2)}, {@code close(2)}. This is how
+     * runit's {@code sv(8)} sends commands to {@code runsv} through {@code supervise/control}.
+     *
+     * @param fifo  the FIFO's path
+     * @param bytes what to write (a few bytes: one atomic pipe write)
+     * @return true if all bytes were written; false if the FIFO is missing, has no reader or is full
+     */
+    public static boolean writeFifo(String fifo, byte[] bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            int fd = (int) OPEN.invokeExact(cs, cString(arena, RawStrings.encode(fifo)), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+            if (fd < 0) return false;
+            MemorySegment buf = arena.allocate(Math.max(1, bytes.length));
+            MemorySegment.copy(bytes, 0, buf, JAVA_BYTE, 0, bytes.length);
+            long n = (long) WRITE.invokeExact(cs, fd, buf, (long) bytes.length);
+            int ignored = (int) CLOSE.invokeExact(fd);
+            return n == bytes.length;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * What a child gets from {@link #spawn} besides a clean signal state and fds 0-2.
+     *
+     * @param newProcessGroup  true: the child leads a new process group ({@code POSIX_SPAWN_SETPGROUP}, pgid 0)
+     * @param foregroundTty    an fd (0) whose terminal gets the child's process group as its foreground
+     *                         process group before exec ({@code posix_spawn_file_actions_addtcsetpgrp_np},
+     *                         glibc ≥ 2.35); -1 for none
+     * @param stdoutToDevNull  true: the child's stdout is {@code /dev/null}
+     */
+    public record SpawnOptions(boolean newProcessGroup, int foregroundTty, boolean stdoutToDevNull) {
+        /** Plain options: same process group, no terminal hand-over, stdout inherited. */
+        public static final SpawnOptions PLAIN = new SpawnOptions(false, -1, false);
+    }
 
     /**
      * Starts a program with {@code posix_spawnp(3)}: looked up on the PATH of {@code envp}'s caller
@@ -359,6 +426,14 @@ public final class Libc {
                     }
                     check("posix_spawn_file_actions_addclosefrom_np",
                             (int) FILE_ACTIONS_ADDCLOSEFROM.invokeExact(actions, 3), false);
+                    if (options.foregroundTty() >= 0) {
+                        check("posix_spawn_file_actions_addtcsetpgrp_np",
+                                (int) FILE_ACTIONS_ADDTCSETPGRP.invokeExact(actions, options.foregroundTty()), false);
+                    }
+                    if (options.stdoutToDevNull()) {
+                        check("posix_spawn_file_actions_addopen", (int) FILE_ACTIONS_ADDOPEN.invokeExact(
+                                actions, 1, cString(arena, RawStrings.encode("/dev/null")), O_WRONLY, 0), false);
+                    }
                     MemorySegment pid = arena.allocate(PID_T);
                     MemorySegment path = cString(arena, file);
                     MemorySegment argvArray = cStringArray(arena, argv);

@@ -1,0 +1,48 @@
+package io.jinit.boot;
+
+import io.jinit.posix.Signal;
+import io.jinit.process.CannotExecuteException;
+import io.jinit.process.ChildProcess;
+import io.jinit.process.Command;
+import io.jinit.process.WaitStatus;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Pre- and post-shutdown hooks ({@code /etc/my_init.pre_shutdown.d}, {@code .post_shutdown.d}):
+ * every executable in byte-wise order. A failing hook is a warning and the shutdown goes on
+ * (phusion's my_init exits 1 and skips the graceful stop); each hook may run for at most
+ * {@code KILL_PROCESS_TIMEOUT}, then it is stopped (TERM, KILL), so a shutdown is always bounded.
+ */
+final class Hooks {
+    private Hooks() {}
+
+    static void run(InitRuntime rt, Map<String, String> env, Path dir, String kind) throws InterruptedException {
+        List<Path> hooks = InitRuntime.executables(dir);
+        if (hooks.isEmpty()) return;
+        rt.log().debug("hooks.start", "Running " + kind + " scripts...");
+        for (Path hook : hooks) {
+            rt.log().info("hook.start", "Running " + hook + "...", "path", hook.toString());
+            ChildProcess child;
+            try {
+                child = rt.commands().start(Command.of(List.of(hook.toString()), env));
+            } catch (CannotExecuteException e) {
+                rt.log().warn("hook.failed", hook + " failed: " + e.getMessage(), "path", hook.toString());
+                continue;
+            }
+            Optional<WaitStatus> status = child.waitFor(rt.config().killProcessTimeout());
+            if (status.isEmpty()) {
+                rt.log().warn("hook.timeout", hook + " did not finish within KILL_PROCESS_TIMEOUT.", "path", hook.toString());
+                status = Optional.of(rt.commands().stop(child, hook.toString(), Signal.TERM, false));
+            }
+            WaitStatus s = status.get();
+            if (!s.success()) {
+                rt.log().warn("hook.failed", hook + " failed with " + s.describe() + "; going on with the shutdown.",
+                        "path", hook.toString(), "status", s.exitStatus());
+            }
+        }
+    }
+}

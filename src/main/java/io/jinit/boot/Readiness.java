@@ -1,0 +1,82 @@
+package io.jinit.boot;
+
+import io.jinit.process.AbortedException;
+import io.jinit.process.CannotExecuteException;
+import io.jinit.process.ChildProcess;
+import io.jinit.process.Command;
+import io.jinit.process.WaitStatus;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code --wait-for-services}: before the main command, wait until every enabled runit service
+ * (no {@code down} file) is up and, where it has an executable {@code check} script, the check
+ * exits 0 ({@code sv check} semantics, runit's {@code sv(8)}).
+ */
+final class Readiness {
+    /** Interval between rounds of looks. */
+    static final Duration POLL = Duration.ofMillis(50);
+
+    private Readiness() {}
+
+    /**
+     * @return true when all are ready, or when they are not but the config says go on (a warning);
+     *     false when they are not ready in time and that is fatal (an error line naming them)
+     * @throws AbortedException on SIGTERM/SIGINT while waiting
+     */
+    static boolean awaitServices(InitRuntime rt, Map<String, String> env) throws AbortedException, InterruptedException {
+        Duration limit = rt.config().waitForServices();
+        long deadline = System.nanoTime() + limit.toNanos();
+        List<Path> services = new RunitServices(rt.config().paths().serviceDir()).services()
+                .stream().filter(RunitServices::enabled).toList();
+        List<Path> notReady = services;
+        while (true) {
+            if (rt.abort().isRequested()) throw new AbortedException(rt.abort().signal().orElseThrow());
+            List<Path> next = new ArrayList<>();
+            for (Path service : notReady) {
+                if (!ready(rt, env, service, deadline)) next.add(service);
+            }
+            notReady = next;
+            if (notReady.isEmpty()) {
+                rt.log().info("services.ready", "All " + services.size() + " services are ready.", "count", services.size());
+                return true;
+            }
+            if (System.nanoTime() >= deadline) break;
+            Thread.sleep(POLL);
+        }
+        String names = RunitServices.names(notReady);
+        if (rt.config().servicesNotReadyIsFatal()) {
+            rt.log().error("services.not_ready", "Services not ready after " + limit.toMillis() + " ms: " + names + ".",
+                    "services", names);
+            return false;
+        }
+        rt.log().warn("services.not_ready", "Services not ready after " + limit.toMillis() + " ms: " + names
+                + ". Starting the main command anyway.", "services", names);
+        return true;
+    }
+
+    private static boolean ready(InitRuntime rt, Map<String, String> env, Path service, long deadline) throws InterruptedException {
+        if (!RunitServices.running(service)) return false;
+        Path check = service.resolve("check");
+        if (!Files.isRegularFile(check) || !Files.isExecutable(check)) return true;
+        ChildProcess child;
+        try {
+            child = rt.commands().start(Command.of(List.of(check.toString()), env));
+        } catch (CannotExecuteException e) {
+            return false;
+        }
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plusMillis(100);
+        Optional<WaitStatus> s = child.waitFor(left);
+        if (s.isEmpty()) {
+            rt.commands().stop(child, check.toString(), io.jinit.posix.Signal.KILL, false);
+            return false;
+        }
+        return s.get().success();
+    }
+}

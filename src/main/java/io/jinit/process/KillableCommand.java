@@ -1,0 +1,120 @@
+package io.jinit.process;
+
+import io.jinit.posix.Signal;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs children that an abort can interrupt and that can be stopped within a bound: a stop
+ * sends a signal (TERM by default), waits up to the kill timeout ({@code KILL_PROCESS_TIMEOUT}),
+ * then sends KILL and waits for the reaper to confirm the exit.
+ */
+public final class KillableCommand {
+
+    /** What a stop reports, for the logs ({@code Shutting down ...}, {@code ... Forcing it to exit.}). */
+    public interface StopObserver {
+        /** The stop signal is about to be sent to {@code child}, shown in logs as {@code name}. */
+        void stopping(String name, ChildProcess child);
+
+        /** {@code child} outlived the kill timeout; KILL is about to be sent. */
+        void forcing(String name, ChildProcess child);
+    }
+
+    private final Reaper reaper;
+    private final Abort abort;
+    private final Duration killTimeout;
+    private final StopObserver observer;
+
+    /**
+     * @param reaper      the process's reaper
+     * @param abort       the abort request that interrupts {@link #await}
+     * @param killTimeout how long a stopped child may take before KILL ({@code KILL_PROCESS_TIMEOUT})
+     * @param observer    receives the stop events
+     */
+    public KillableCommand(Reaper reaper, Abort abort, Duration killTimeout, StopObserver observer) {
+        this.reaper = reaper;
+        this.abort = abort;
+        this.killTimeout = killTimeout;
+        this.observer = observer;
+    }
+
+    /** @return the reaper children are started through */
+    public Reaper reaper() {
+        return reaper;
+    }
+
+    /** @return the kill timeout ({@code KILL_PROCESS_TIMEOUT}) */
+    public Duration killTimeout() {
+        return killTimeout;
+    }
+
+    /**
+     * Starts a command.
+     *
+     * @throws CannotExecuteException 127/126 with the reason
+     */
+    public ChildProcess start(Command command) throws CannotExecuteException {
+        return reaper.spawn(command);
+    }
+
+    /**
+     * Waits until the child exits or an abort is requested, whichever comes first. A child that
+     * has already exited wins over an abort that arrives at the same moment.
+     *
+     * @return the child's wait status
+     * @throws AbortedException when an abort was requested before the child exited (the child runs on)
+     * @throws InterruptedException if the calling thread is interrupted
+     */
+    public WaitStatus await(ChildProcess child) throws AbortedException, InterruptedException {
+        return await(child, null).orElseThrow();
+    }
+
+    /**
+     * Like {@link #await(ChildProcess)}, with a time limit.
+     *
+     * @param limit how long to wait at most; null for no limit
+     * @return the status, or empty when the limit passed first (the child runs on)
+     * @throws AbortedException when an abort was requested before the child exited
+     * @throws InterruptedException if the calling thread is interrupted
+     */
+    public Optional<WaitStatus> await(ChildProcess child, Duration limit) throws AbortedException, InterruptedException {
+        CompletableFuture<WaitStatus> exit = child.onExit();
+        try {
+            var either = CompletableFuture.anyOf(exit, abort.future());
+            if (limit == null) either.get();
+            else either.get(Math.max(0, limit.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        }
+        if (exit.isDone()) return Optional.of(exit.join());
+        throw new AbortedException(abort.signal().orElseThrow());
+    }
+
+    /**
+     * Stops a child: {@code signal}, then KILL after the kill timeout. Not interrupted by aborts.
+     *
+     * @param child   the child
+     * @param name    its name in the log lines (my_init says "runit daemon" for runsvdir)
+     * @param signal  the stop signal (TERM for my_init)
+     * @param toGroup send to the child's process group when it leads one
+     * @return the child's wait status
+     * @throws InterruptedException if the calling thread is interrupted
+     */
+    public WaitStatus stop(ChildProcess child, String name, Signal signal, boolean toGroup) throws InterruptedException {
+        if (child.status().isPresent()) return child.status().get();
+        observer.stopping(name, child);
+        child.signal(signal, toGroup);
+        var status = child.waitFor(killTimeout);
+        if (status.isPresent()) return status.get();
+        observer.forcing(name, child);
+        child.signal(Signal.KILL, toGroup);
+        return child.waitFor();
+    }
+}

@@ -1,0 +1,250 @@
+package io.jinit.process;
+
+import io.jinit.posix.Errno;
+import io.jinit.posix.Libc;
+import io.jinit.posix.PosixException;
+import io.jinit.posix.RawStrings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The one owner of {@code waitpid(2)}: a platform thread blocked in {@code waitpid(-1, &status, 0)}
+ * reaps every child and every orphan reparented to this process (as PID 1 or as a subreaper).
+ * Children started through {@link #spawn} are registered under the same lock the reaper takes
+ * before it looks a PID up, so a child that exits before {@code posix_spawnp} returns still gets
+ * its status; orphans' statuses are dropped.
+ *
+ * <p>When there is no child ({@code ECHILD}), the thread parks until a spawn wakes it, or for at
+ * most {@link #IDLE_POLL} (orphans can arrive without a spawn, e.g. from {@code docker exec}).
+ */
+public final class Reaper implements AutoCloseable {
+    /** How long the reaper parks when it has no child, before it looks for orphans again. */
+    public static final Duration IDLE_POLL = Duration.ofSeconds(1);
+
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final Condition idle = lock.newCondition();
+    private final Map<Integer, ChildProcess> children = new HashMap<>();
+    private final Thread thread;
+    private long idleGeneration;
+    private boolean wakeRequested;
+    private long reaped;
+    private volatile boolean closed;
+
+    private Reaper() {
+        thread = Thread.ofPlatform().name("jinit-reaper").daemon(true).unstarted(this::run);
+    }
+
+    /** @return a started reaper; there must be only one per process */
+    public static Reaper start() {
+        Reaper r = new Reaper();
+        r.thread.start();
+        return r;
+    }
+
+    private void run() {
+        try (Libc.WaitBuffer buffer = new Libc.WaitBuffer()) {
+            while (!closed) {
+                Libc.Waited w;
+                try {
+                    w = Libc.waitpid(-1, 0, buffer);
+                } catch (PosixException e) {
+                    if (e.errno() != Errno.ECHILD) throw e;
+                    parkWhileIdle();
+                    continue;
+                }
+                ChildProcess child;
+                lock.lock();
+                try {
+                    reaped++;
+                    child = children.remove(w.pid());
+                } finally {
+                    lock.unlock();
+                }
+                if (child != null) child.complete(WaitStatus.decode(w.status()));
+            }
+        }
+    }
+
+    private void parkWhileIdle() {
+        lock.lock();
+        try {
+            idleGeneration++;
+            idle.signalAll();
+            if (!wakeRequested) wake.await(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            wakeRequested = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wakeLocked() {
+        wakeRequested = true;
+        wake.signal();
+    }
+
+    /**
+     * Starts a command as a child ({@code posix_spawnp(3)} with a clean child: empty signal mask,
+     * default dispositions, only fds 0-2, optionally its own process group). A program without a
+     * {@code /} is looked up on the command's own {@code PATH} (as {@code execvp(3)} does); a file
+     * that is not a binary and has no {@code #!} is run by {@code /bin/sh}.
+     *
+     * @param command what to run
+     * @return the running child, registered with this reaper
+     * @throws CannotExecuteException 127 when not found, 126 when not executable, with the reason
+     */
+    public ChildProcess spawn(Command command) throws CannotExecuteException {
+        String program = resolve(command);
+        var options = new Libc.SpawnOptions(command.newProcessGroup(), command.foregroundTty(), command.stdoutToDevNull());
+        lock.lock();
+        try {
+            int pid;
+            try {
+                pid = Libc.spawn(RawStrings.encode(program), command.rawArgv(), command.envp(), options);
+            } catch (PosixException e) {
+                if (e.errno() != Errno.ENOEXEC) throw cannotExecute(command.name(), e.errno());
+                var shArgv = new java.util.ArrayList<byte[]>();
+                shArgv.add(RawStrings.encode("/bin/sh"));
+                shArgv.add(RawStrings.encode(program));
+                shArgv.addAll(command.rawArgv().subList(1, command.argv().size()));
+                try {
+                    pid = Libc.spawn(RawStrings.encode("/bin/sh"), shArgv, command.envp(), options);
+                } catch (PosixException e2) {
+                    throw cannotExecute(command.name(), e2.errno());
+                }
+            }
+            ChildProcess child = new ChildProcess(pid, command.name(), command.newProcessGroup(), this);
+            children.put(pid, child);
+            wakeLocked();
+            return child;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static CannotExecuteException cannotExecute(String program, int errno) {
+        int status = errno == Errno.ENOENT ? 127 : 126;
+        return new CannotExecuteException(program, Libc.strerror(errno), errno, status);
+    }
+
+    /** The program path to spawn: argv[0] with a '/', or the first executable file on PATH. */
+    private static String resolve(Command command) throws CannotExecuteException {
+        String name = command.name();
+        if (name.isEmpty()) throw cannotExecute("''", Errno.ENOENT);
+        if (name.contains("/")) return name;
+        String path = command.environment().getOrDefault("PATH", DEFAULT_PATH);
+        boolean denied = false;
+        for (String dir : path.split(":", -1)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir).resolve(name);
+            if (!Files.exists(candidate)) continue;
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return candidate.toString();
+            denied = true;
+        }
+        throw cannotExecute(name, denied ? Errno.EACCES : Errno.ENOENT);
+    }
+
+    /**
+     * Runs {@code action} while {@code child} is still registered (not reaped), under the lock the
+     * reaper takes to record an exit, so the child's PID cannot have been handed to another
+     * process by a wait of ours.
+     *
+     * @return the action's result, or false if the child has already been reaped
+     */
+    boolean whileRegistered(ChildProcess child, BooleanSupplier action) {
+        lock.lock();
+        try {
+            return children.get(child.pid()) == child && action.getAsBoolean();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Looks up a running child of ours by PID.
+     *
+     * @param pid a PID
+     * @return the child, or empty if it is not (or no longer) a child started by this reaper
+     */
+    public Optional<ChildProcess> child(int pid) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(children.get(pid));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for a child by PID.
+     *
+     * @param pid the PID of a child started by this reaper
+     * @return its wait status
+     * @throws PosixException ECHILD at once when the PID is not a running child of ours
+     * @throws InterruptedException if the calling thread is interrupted
+     */
+    public WaitStatus waitFor(int pid) throws InterruptedException {
+        ChildProcess child = child(pid).orElseThrow(() -> new PosixException("waitpid", Errno.ECHILD));
+        return child.waitFor();
+    }
+
+    /**
+     * Waits until this process has no child left at all ({@code waitpid} reports ECHILD after this
+     * call began): every child and adopted orphan has been reaped.
+     *
+     * @param timeout how long to wait at most
+     * @return true when no child is left; false on timeout
+     * @throws InterruptedException if the calling thread is interrupted
+     */
+    public boolean awaitNoChildren(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            long generation = idleGeneration;
+            wakeLocked();
+            while (idleGeneration == generation) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                idle.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return how many processes (children and orphans) this reaper has reaped so far */
+    public long reapedCount() {
+        lock.lock();
+        try {
+            return reaped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the reaper thread at its next wake-up; children are left alone. */
+    @Override
+    public void close() {
+        closed = true;
+        lock.lock();
+        try {
+            wakeLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
