@@ -141,8 +141,8 @@ public final class MyInit {
                                     + "MY_INIT_KILL_ALL=never); the command line wins.")
                     .footerHeading("%nEnvironment:%n")
                     .footer("  ENV_INIT_DIRECTORY          startup scripts directory (default /etc/my_init.d)",
-                            "  KILL_PROCESS_TIMEOUT        seconds a stopped process may take before KILL (default 30)",
-                            "  KILL_ALL_PROCESSES_TIMEOUT  seconds kill-all waits before KILL (default 30)");
+                            "  KILL_PROCESS_TIMEOUT        seconds a stopped process gets before KILL (30)",
+                            "  KILL_ALL_PROCESSES_TIMEOUT  seconds kill-all waits before KILL (30)");
             flag("--enable-insecure-key", "Install the insecure SSH key (runs /usr/sbin/enable_insecure_key).");
             flag("--skip-startup-files", "Skip running /etc/my_init.d/* and /etc/rc.local.");
             flag("--skip-runit", "Do not run runit services.");
