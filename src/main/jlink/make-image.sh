@@ -19,3 +19,19 @@ sed -e "s|@MODULE@|$module|g" -e "s|@MAIN@|$main|g" \
   "$(dirname "$0")/my_init.sh" > "$image/bin/my_init"
 chmod 0755 "$image/bin/my_init"
 echo "jinit runtime image: $image ($(du -sh "$image" | cut -f1))"
+
+# AOT cache (JEP 483/514): one training run on the real boot path (env import/export with
+# .json, a startup script, the main command, kill-all of our descendants). The cache is tied
+# to this image's lib/modules; the launcher uses it when present. JINIT_AOT=0 skips it.
+if [ "${JINIT_AOT:-1}" != 0 ]; then
+  train=$(mktemp -d)
+  mkdir -p "$train/etc/container_environment" "$train/etc/my_init.d"
+  printf 'value\n' > "$train/etc/container_environment/TRAINING"
+  printf '#!/bin/sh\nexit 0\n' > "$train/etc/my_init.d/00_training"
+  chmod 0755 "$train/etc/my_init.d/00_training"
+  "$image/bin/java" -XX:AOTCacheOutput="$image/lib/jinit.aot" -Xlog:aot=error -m "$module/$main" \
+    --root "$train" --skip-runit -- /bin/sh -c 'exit 0' 2> "$target/aot-training.log" \
+    || { echo "AOT training run failed:"; cat "$target/aot-training.log"; exit 1; }
+  rm -rf "$train"
+  echo "AOT cache: $image/lib/jinit.aot ($(du -sh "$image/lib/jinit.aot" | cut -f1))"
+fi

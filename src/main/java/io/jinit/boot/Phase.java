@@ -91,8 +91,8 @@ public sealed interface Phase {
             return new Startup(rt, env);
         }
 
-        /** This process's environment, from libc's {@code environ}, bytes kept. */
-        static SequencedMap<String, String> processEnvironment() {
+        /** @return this process's environment, from libc's {@code environ}, bytes kept ({@link RawStrings}) */
+        public static SequencedMap<String, String> processEnvironment() {
             SequencedMap<String, String> env = new LinkedHashMap<>();
             for (byte[] entry : Libc.environ()) {
                 String s = RawStrings.decode(entry);

@@ -7,7 +7,6 @@ import io.jinit.boot.Phase;
 import io.jinit.env.ContainerEnvironment;
 import io.jinit.log.EventLog;
 import io.jinit.posix.Libc;
-import io.jinit.posix.RawStrings;
 import io.jinit.posix.Signal;
 import io.jinit.process.Abort;
 import io.jinit.process.ChildProcess;
@@ -23,7 +22,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +67,7 @@ public final class MyInit {
 
     private static int run(String[] args, Abort abort, SignalRouter router, AtomicReference<EventLog> logRef)
             throws InterruptedException {
-        Map<String, String> env = processEnvironment();
+        Map<String, String> env = Phase.Env.processEnvironment();
         Options options = new Options(env);
         CommandLine cl = options.commandLine();
         try {
@@ -101,7 +99,9 @@ public final class MyInit {
             log.error("usage", "When --skip-runit is given, you must also pass a main command.");
             return 1;
         }
-        try (Reaper reaper = Reaper.start()) {
+        // The reaper lives until the JVM exits: it is never closed, so exit never waits for it.
+        Reaper reaper = Reaper.start();
+        {
             KillableCommand commands = new KillableCommand(reaper, abort, config.killProcessTimeout(),
                     new KillableCommand.StopObserver() {
                         @Override
@@ -120,17 +120,6 @@ public final class MyInit {
             InitRuntime rt = new InitRuntime(config, log, reaper, commands, envStore, router, abort, Libc.getpid() == 1);
             return Phase.run(new Phase.Boot(rt));
         }
-    }
-
-    /** The init's own environment with bytes kept (libc's {@code environ}). */
-    private static Map<String, String> processEnvironment() {
-        Map<String, String> env = new HashMap<>();
-        for (byte[] entry : Libc.environ()) {
-            String s = RawStrings.decode(entry);
-            int eq = s.indexOf('=');
-            if (eq > 0) env.putIfAbsent(s.substring(0, eq), s.substring(eq + 1));
-        }
-        return env;
     }
 
     /** The option model; each option's env default is {@code MY_INIT_<NAME>} (e.g. MY_INIT_KILL_ALL). */
@@ -152,8 +141,8 @@ public final class MyInit {
                                     + "MY_INIT_KILL_ALL=never); the command line wins.")
                     .footerHeading("%nEnvironment:%n")
                     .footer("  ENV_INIT_DIRECTORY          startup scripts directory (default /etc/my_init.d)",
-                            "  KILL_PROCESS_TIMEOUT        seconds a stopped process may take before KILL (default 30)",
-                            "  KILL_ALL_PROCESSES_TIMEOUT  seconds kill-all waits before KILL (default 30)");
+                            "  KILL_PROCESS_TIMEOUT        seconds a stopped process gets before KILL (30)",
+                            "  KILL_ALL_PROCESSES_TIMEOUT  seconds kill-all waits before KILL (30)");
             flag("--enable-insecure-key", "Install the insecure SSH key (runs /usr/sbin/enable_insecure_key).");
             flag("--skip-startup-files", "Skip running /etc/my_init.d/* and /etc/rc.local.");
             flag("--skip-runit", "Do not run runit services.");

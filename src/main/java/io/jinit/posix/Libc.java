@@ -91,7 +91,6 @@ public final class Libc {
     private static final MethodHandle ISATTY = handle("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
     private static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(C_STRING, JAVA_INT), false);
     private static final MethodHandle SIGEMPTYSET = handle("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle SIGFILLSET = handle("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
     private static final MethodHandle SPAWNATTR_INIT = handle("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
     private static final MethodHandle SPAWNATTR_DESTROY = handle("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
     private static final MethodHandle SPAWNATTR_SETFLAGS =
@@ -411,7 +410,9 @@ public final class Libc {
             MemorySegment empty = arena.allocate(SIGSET_T);
             MemorySegment all = arena.allocate(SIGSET_T);
             check("sigemptyset", (int) SIGEMPTYSET.invokeExact(empty), true);
-            check("sigfillset", (int) SIGFILLSET.invokeExact(all), true);
+            // Every signal 1..64 at SIG_DFL, glibc's internal 32/33 included: sigfillset(3) leaves
+            // those out, and an inherited SIG_IGN of them would survive exec.
+            all.set(JAVA_LONG, 0, -1L);
             check("posix_spawnattr_init", (int) SPAWNATTR_INIT.invokeExact(attr), false);
             try {
                 check("posix_spawn_file_actions_init", (int) FILE_ACTIONS_INIT.invokeExact(actions), false);

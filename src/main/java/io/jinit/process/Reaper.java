@@ -236,7 +236,10 @@ public final class Reaper implements AutoCloseable {
         }
     }
 
-    /** Stops the reaper thread at its next wake-up; children are left alone. */
+    /**
+     * Stops the reaper thread at its next wake-up and waits up to {@link #IDLE_POLL} for it to end
+     * (it ends at once when there is no child; children are left alone).
+     */
     @Override
     public void close() {
         closed = true;
@@ -245,6 +248,11 @@ public final class Reaper implements AutoCloseable {
             wakeLocked();
         } finally {
             lock.unlock();
+        }
+        try {
+            thread.join(IDLE_POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
