@@ -55,11 +55,11 @@ class ReapingIT extends InitTestBase {
                 (trap '' TERM; exec sleep 30) &
                 exit 0
                 """;
-        try (Running run = init().options("--skip-runit").env("KILL_ALL_PROCESSES_TIMEOUT", "6")
+        try (Running run = init().options("--skip-runit").env("KILL_ALL_PROCESSES_TIMEOUT", "4")
                 .mainSh(script).timeout(Duration.ofSeconds(40)).start()) {
             long init = run.initPid();
             MyInitRun.Line killing = run.awaitStderr("*** Killing all processes...", Duration.ofSeconds(20));
-            MyInitRun.sleep(1500);
+            MyInitRun.sleep(1000);
             List<ProcFs.Proc> first = ProcFs.inNamespaceOf(init);
             MyInitRun.sleep(300);
             List<ProcFs.Proc> second = ProcFs.inNamespaceOf(init);
@@ -76,7 +76,7 @@ class ReapingIT extends InitTestBase {
             assertThat(r.exitCode()).as(r::describe).isZero();
             assertThat(r.logLines()).as(r::describe)
                     .contains("*** Not all processes have exited in time. Forcing them to exit.");
-            assertThat(r.since(killing.nanos())).as(r::describe).isLessThan(Duration.ofSeconds(6 + 3));
+            assertThat(r.since(killing.nanos())).as(r::describe).isLessThan(Duration.ofSeconds(4 + 3));
         }
     }
 }
