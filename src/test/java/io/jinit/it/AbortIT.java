@@ -22,7 +22,7 @@ class AbortIT extends InitTestBase {
 
     private static final int KPT = 2;
     private static final int KAPT = 2;
-    private static final Duration MARGIN = Duration.ofSeconds(3);
+    private static final Duration MARGIN = Duration.ofSeconds(4);
     private static final Duration BOUND = Duration.ofSeconds(KPT + KAPT).plus(MARGIN);
 
     private MyInitRun fastInit() {
