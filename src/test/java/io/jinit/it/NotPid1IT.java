@@ -130,4 +130,20 @@ class NotPid1IT extends InitTestBase {
             assertThat(r.sibling()).as(r::describe).hasValueSatisfying(s -> assertThat(s.state()).isIn('S', 'R'));
         }
     }
+
+    @Test
+    void nestedChildWithNoKillAllLeavesItsDescendants() throws Exception {
+        // --no-kill-all-on-exit (Keep), and the control that the survivor probe above sees leftovers
+        Path main = descendantsMain();
+        try (Running run = init().mode(Mode.NESTED_CHILD).options("--skip-runit", "--no-kill-all-on-exit")
+                .main(main.toString()).timeout(Duration.ofSeconds(40)).start()) {
+            awaitPidFile(run, "child.pid");
+            awaitPidFile(run, "orphan.pid");
+            Files.writeString(root.out("go"), "go");
+            Result r = run.await();
+            assertThat(r.exitCode()).as(r::describe).isZero();
+            assertThat(r.logLines()).as(r::describe).doesNotContain("*** Killing all processes...");
+            assertThat(r.survivors()).as(r::describe).extracting(ProcFs.Proc::comm).containsExactlyInAnyOrder("sleep", "sleep");
+        }
+    }
 }

@@ -212,4 +212,23 @@ class StartupIT extends InitTestBase {
         assertThat(r.exitCode()).as(r::describe).isZero();
         assertThat(InitRoot.lines(events())).as(r::describe).containsExactly("script", "main");
     }
+
+    @Test
+    void enableInsecureKeyRunsTheInstallerBeforeTheStartupScripts() {
+        InitRoot.sh(root.path().resolve("usr/sbin/enable_insecure_key"), "echo insecure-key >> " + events());
+        recorder(root.startupDir().resolve("10-script"), "script");
+        Result r = init().options("--skip-runit", "--enable-insecure-key").mainSh("echo main >> " + events())
+                .timeout(BOUND).run();
+        assertThat(r.exitCode()).as(r::describe).isZero();
+        assertThat(InitRoot.lines(events())).as(r::describe).containsExactly("insecure-key", "script", "main");
+        assertThat(r.logLines()).as(r::describe).contains("*** Installing insecure SSH key for user root");
+    }
+
+    @Test
+    void withoutEnableInsecureKeyTheInstallerNeverRuns() {
+        InitRoot.sh(root.path().resolve("usr/sbin/enable_insecure_key"), "echo insecure-key >> " + events());
+        Result r = init().options("--skip-runit").mainSh("echo main >> " + events()).timeout(BOUND).run();
+        assertThat(r.exitCode()).as(r::describe).isZero();
+        assertThat(InitRoot.lines(events())).as(r::describe).containsExactly("main");
+    }
 }
