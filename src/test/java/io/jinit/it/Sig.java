@@ -28,6 +28,7 @@ enum Sig {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    @SuppressWarnings("restricted") // kill(2) by FFM; failsafe runs with --enable-native-access
     private static final MethodHandle KILL_MH = LINKER.downcallHandle(
             LINKER.defaultLookup().find("kill").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
