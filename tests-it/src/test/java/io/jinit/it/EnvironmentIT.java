@@ -89,6 +89,9 @@ class EnvironmentIT {
             assertThat(env.json()).as(".json").isPresent();
             assertThat(env.shellScript().get().mode()).as(".sh mode").isEqualTo(0640);
             assertThat(env.json().get().mode()).as(".json mode").isEqualTo(0640);
+            assertThat(It.exec(c, "stat", "-c", "%n %G", "/etc/container_environment.sh", "/etc/container_environment.json"))
+                    .as("group docker_env (it exists in jinit/base)")
+                    .isEqualTo("/etc/container_environment.sh docker_env\n/etc/container_environment.json docker_env\n");
             VALUES.forEach((k, v) -> assertThat(env.variables().get(k)).as("directory file %s", k)
                     .isEqualTo(v.getBytes(StandardCharsets.UTF_8)));
             assertThat(env.variables()).as("HOME is never written to the directory").doesNotContainKey("HOME");

@@ -48,9 +48,12 @@ class ShutdownIT {
             assertThat(status).as("stderr:\n%s\nmarks %s", stderr, marks).isEqualTo(2);
             double term = at(marks, "service stubborn got TERM");
             double post = at(marks, "post 10_post");
-            assertThat(post - term).as("seconds between TERM to stubborn and the post hook (KILL_PROCESS_TIMEOUT=3)")
-                    .isGreaterThanOrEqualTo(2.8);
-            assertThat(took).as("docker stop took").isGreaterThanOrEqualTo(Duration.ofMillis(2800))
+            // the marker is written a little after the TERM arrived (bash runs the trap, forks date),
+            // so under load this gap is somewhat below 3 s; without the wait it would be ~0
+            assertThat(post - term).as("seconds between stubborn's TERM marker and the post hook (KILL_PROCESS_TIMEOUT=3)")
+                    .isGreaterThanOrEqualTo(2.0);
+            // exact lower bound: TERM went out after docker stop was asked, KILL at least 3 s later
+            assertThat(took).as("docker stop took").isGreaterThanOrEqualTo(Duration.ofMillis(2950))
                     .isLessThan(Duration.ofSeconds(15));
         }
     }
