@@ -20,7 +20,7 @@ class ReapingIT {
     void thousandOrphansLeaveNoZombie() {
         try (MyInitContainer c = It.myInit(It.image("tools")).withMyInitCommand("--", "orphans", "1000")) {
             c.start();
-            It.await(Duration.ofSeconds(90), "1000 orphans made", () -> It.exists(c, "/tmp/orphans.done"));
+            It.await(Duration.ofSeconds(150), "1000 orphans made", () -> It.exists(c, "/tmp/orphans.done"));
             assertThat(It.ps(c)).as("the last orphan (sleep 3) was re-parented to PID 1")
                     .anyMatch(p -> p.args().equals("/bin/sleep 3") && p.ppid() == 1);
 
