@@ -1,5 +1,6 @@
 package io.jinit.env;
 
+import io.jinit.posix.RawStrings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,14 +10,15 @@ import java.util.Map;
  * A separate JVM for {@link AtomicityTest}: {@code crash ROOT NAME} exports A and B and halts the
  * JVM (no shutdown hooks, no cleanup: as a SIGKILL would) between writing the temporary file
  * of NAME and renaming it; {@code lazy ROOT} prints markers between steps, so that the class
- * loading log shows when jackson is loaded.
+ * loading log shows when jackson is loaded; {@code charset ROOT} reads the directory and exports
+ * it with two more variables whose names are not ASCII, under whatever locale it was started.
  */
 public final class ExportChild {
     private ExportChild() {}
 
     static final int HALTED = 86;
 
-    /** @param args {@code crash ROOT NAME} or {@code lazy ROOT} */
+    /** @param args {@code crash ROOT NAME}, {@code lazy ROOT} or {@code charset ROOT} */
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[1]);
         EnvPaths paths = EnvPaths.under(root);
@@ -43,6 +45,17 @@ public final class ExportChild {
                 mark("read");
                 env.export(imported, true);
                 mark("exported");
+            }
+            case "charset" -> {
+                // lines as UTF-8 bytes: System.out itself would write '?' for non-ASCII in the C locale
+                var out = new java.io.PrintStream(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
+                out.println("sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding"));
+                var env = new ContainerEnvironment(paths, out::println);
+                var vars = new LinkedHashMap<>(env.readDirectory());
+                vars.put("NEU_\u00d6", "\u00f6");
+                vars.put(RawStrings.decode(new byte[] {'R', (byte) 0xFF}), "raw");
+                env.export(vars, true);
+                out.println("exported " + vars.size());
             }
             default -> throw new IllegalArgumentException(args[0]);
         }
