@@ -162,18 +162,24 @@ final class RoundTripCheck {
         if (expected.isEmpty()) script.setLength(script.indexOf("printf")); // nothing to print
         Path print = Files.writeString(root.resolve("print.sh"), script.append('\n'));
         byte[] wanted = want.toByteArray();
-        for (List<String> shell : SHELLS) {
-            List<String> cmd = new ArrayList<>(shell);
+        // all shells at once, output to files (no pipe to drain while waiting)
+        List<Process> running = new ArrayList<>();
+        for (int i = 0; i < SHELLS.size(); i++) {
+            List<String> cmd = new ArrayList<>(SHELLS.get(i));
             cmd.add(print.toString());
             cmd.add(shellFile.toString());
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
-            byte[] out;
-            try (var in = p.getInputStream()) {
-                out = in.readAllBytes();
-            }
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            running.add(new ProcessBuilder(cmd)
+                    .redirectOutput(root.resolve("out" + i).toFile())
+                    .redirectError(root.resolve("err" + i).toFile())
+                    .start());
+        }
+        for (int i = 0; i < SHELLS.size(); i++) {
+            List<String> shell = SHELLS.get(i);
+            Process p = running.get(i);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", shell).isTrue();
             shellRuns++;
+            String err = Files.readString(root.resolve("err" + i), StandardCharsets.UTF_8);
+            byte[] out = Files.readAllBytes(root.resolve("out" + i));
             assertThat(p.exitValue()).as("%s exit status; stderr: %s", shell, err).isZero();
             assertThat(err).as("%s stderr", shell).isEmpty();
             if (!Arrays.equals(out, wanted)) {
