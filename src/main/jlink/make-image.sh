@@ -29,8 +29,15 @@ if [ "${JINIT_AOT:-1}" != 0 ]; then
   printf 'value\n' > "$train/etc/container_environment/TRAINING"
   printf '#!/bin/sh\nexit 0\n' > "$train/etc/my_init.d/00_training"
   chmod 0755 "$train/etc/my_init.d/00_training"
-  "$image/bin/java" -XX:AOTCacheOutput="$image/lib/jinit.aot" -Xlog:aot=error -m "$module/$main" \
-    --root "$train" --skip-runit -- /bin/sh -c 'exit 0' 2> "$target/aot-training.log" \
+  # The training run is a real init: inside a PID namespace of its own when we may make one,
+  # so that even a broken kill-all can only reach the namespace; else without kill-all.
+  if unshare -p -f --mount-proc true 2>/dev/null; then
+    jail=(unshare -p -f --mount-proc) killall=()
+  else
+    jail=() killall=(--no-kill-all-on-exit)
+  fi
+  "${jail[@]}" "$image/bin/java" -XX:AOTCacheOutput="$image/lib/jinit.aot" -Xlog:aot=error -m "$module/$main" \
+    --root "$train" --skip-runit "${killall[@]}" -- /bin/sh -c 'exit 0' 2> "$target/aot-training.log" \
     || { echo "AOT training run failed:"; cat "$target/aot-training.log"; exit 1; }
   rm -rf "$train"
   echo "AOT cache: $image/lib/jinit.aot ($(du -sh "$image/lib/jinit.aot" | cut -f1))"

@@ -255,18 +255,22 @@ public final class ContainerEnvironment {
      * </ol>
      *
      * <p>{@code .sh} and {@code .json} get mode 0640 and group {@value #READER_GROUP} if that
-     * group exists. Every file is written to a temporary file in its own directory and renamed
-     * over the old one, so a crash leaves the old file or the new one, whole. Each variable
+     * group exists (if it exists but cannot be set, e.g. when not root: a warning, and the file
+     * is written with the default group). Every file is written to a temporary file in its own
+     * directory (name prefix {@code ".jinit-tmp="}), fdatasync'ed, given its final mode and group,
+     * and renamed over the old one; the directories are fsync'ed after the renames. So a crash
+     * at any point leaves the old file or the new one, whole, never a mix. Each variable
      * has at most one warning line per call, which names all that was skipped for it. A
      * variable whose name is empty or holds {@code '='} or NUL, or whose value holds NUL, is
      * not a variable: it is skipped everywhere with one warning.
      *
      * @param env         the environment to write
      * @param toDirectory also write the variables directory
-     * @throws IOException if the directory mode cannot be set, or the {@code .sh} or
-     *     {@code .json} cannot be written ({@link FileSystemException} and subclasses, e.g. a
-     *     read-only file system); the file being written is then unchanged. Failures to write
-     *     single variable files are warnings, not exceptions
+     * @throws IOException if the directory mode cannot be set, leftovers cannot be removed, or
+     *     the {@code .sh} or {@code .json} cannot be written ({@link FileSystemException} and
+     *     subclasses, e.g. a read-only file system or a full disk); the file being written is
+     *     then unchanged and its temporary file removed; files already replaced stay replaced.
+     *     Failures to write single variable files are warnings, not exceptions
      */
     public void export(Map<String, String> env, boolean toDirectory) throws IOException {
         if (!exists()) return;

@@ -32,6 +32,9 @@ final class JsonText {
 
     /** Escapes DEL (0x7F) too, as Python's {@code ensure_ascii} does; the rest is jackson's standard set. */
     private static final class AsciiOnly extends CharacterEscapes {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
         private final int[] codes;
 
         AsciiOnly() {

@@ -1,0 +1,230 @@
+package io.jinit.env;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.jinit.posix.RawStrings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SequencedMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One round trip of a batch of variables through {@link ContainerEnvironment#export} (to the
+ * directory, the .sh and the .json) and back (the directory's bytes, {@code readDirectory}, the
+ * .sh sourced by real shells, the .json parsed by jackson-jr), checked against an oracle that is
+ * written down here independently of the product's code paths (issue 4, item 1).
+ *
+ * <p>The oracle, per variable name (the contract, and the choices documented on
+ * {@link ContainerEnvironment#export}):
+ * <ul>
+ * <li>empty or holding {@code '='}: no variable; in no file; one warning.
+ * <li>holding {@code '/'}: no file in the directory (one warning); in the .sh under its
+ *     sanitized name if that is a shell name; in the .json.
+ * <li>otherwise: a file in the directory holding exactly the value's bytes; in the .json.
+ * <li>in the .sh exactly when the sanitized name matches {@code [A-Za-z_][A-Za-z0-9_]*}; a
+ *     leading digit or a non-ASCII letter is not (left out, one warning), so a name such as
+ *     {@code 1ABC} is in the directory and the .json but not in the .sh.
+ * <li>at most one warning line per name, and one exactly when something was left out.
+ * </ul>
+ *
+ * <p>Plain Java and AssertJ, no property-testing framework: the generators live in
+ * {@link EnvRoundTripPropertyTest}.
+ */
+final class RoundTripCheck {
+    /** The shells that source the .sh; {@code sh} is whatever /bin/sh is (dash on Debian). */
+    static final List<List<String>> SHELLS = List.of(
+            List.of("sh"), List.of("dash"), List.of("bash"), List.of("bash", "--posix"));
+
+    private static final Pattern SHELL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** Totals over all batches checked by this instance. */
+    long variables;
+    long validNames;
+    long invalidNames;
+    long valueBytes;
+    long shellRuns;
+    long exportNanos;
+    long shellNanos;
+
+    /**
+     * Exports the batch into a fresh root and checks everything; throws AssertionError on the
+     * first mismatch.
+     *
+     * @param batch names and values, names unique, no NUL anywhere
+     */
+    void check(SequencedMap<String, String> batch) throws IOException, InterruptedException {
+        Path root = Files.createTempDirectory("jinit-env-roundtrip");
+        try {
+            checkIn(root, batch);
+        } finally {
+            deleteTree(root);
+        }
+    }
+
+    private void checkIn(Path root, SequencedMap<String, String> batch) throws IOException, InterruptedException {
+        EnvPaths paths = EnvPaths.under(root);
+        Files.createDirectories(paths.directory());
+        List<String> warnings = new ArrayList<>();
+        // fsync off: it changes no byte, only durability (tested in AtomicityTest), and costs ~1 ms a file
+        long t0 = System.nanoTime();
+        new ContainerEnvironment(paths, warnings::add, ContainerEnvironment.READER_GROUP, false, AtomicWriter.NONE)
+                .export(batch, true);
+        exportNanos += System.nanoTime() - t0;
+
+        List<String> inDirectory = new ArrayList<>();
+        SequencedMap<String, String> inJson = new LinkedHashMap<>();
+        SequencedMap<String, String> inShell = new LinkedHashMap<>();
+        int expectedWarnings = 0;
+        for (Map.Entry<String, String> e : batch.entrySet()) {
+            String name = e.getKey();
+            String value = e.getValue();
+            variables++;
+            valueBytes += RawStrings.encode(value).length;
+            boolean variable = !name.isEmpty() && name.indexOf('=') < 0;
+            boolean file = variable && name.indexOf('/') < 0 && !name.equals(".") && !name.equals("..");
+            String shellName = ContainerEnvironment.sanitizeName(name);
+            boolean shell = variable && SHELL_NAME.matcher(shellName).matches();
+            boolean warn = !variable || !file || !shell;
+            if (warn) invalidNames++;
+            else validNames++;
+
+            if (variable) inJson.put(name, value);
+            if (file) inDirectory.add(name);
+            if (shell) inShell.put(shellName, value); // a later name that sanitizes alike wins
+            int warned = 0;
+            for (String w : warnings) {
+                if (w.startsWith("Variable " + ContainerEnvironment.display(name) + " ")
+                        || w.startsWith("Skipping variable " + ContainerEnvironment.display(name) + ": ")) {
+                    warned++;
+                }
+            }
+            assertThat(warned).as("warning lines for %s: %s", ContainerEnvironment.display(name), warnings)
+                    .isEqualTo(warn ? 1 : 0);
+            if (warn) expectedWarnings++;
+
+            if (file) {
+                Path f = RawNames.resolve(paths.directory(), RawStrings.encode(name));
+                assertThat(Files.readAllBytes(f)).as("directory file of %s", ContainerEnvironment.display(name))
+                        .isEqualTo(RawStrings.encode(value));
+            }
+        }
+        assertThat(warnings).as("all warnings").hasSize(expectedWarnings);
+
+        // the directory holds exactly the expected files (no leftovers, no files for skipped names)
+        try (Stream<Path> s = Files.list(paths.directory())) {
+            assertThat(s.map(p -> RawStrings.decode(RawNames.fileName(p))))
+                    .containsExactlyInAnyOrderElementsOf(inDirectory);
+        }
+        // ... and reads back: each value, minus one trailing newline (the contract's import rule)
+        List<String> warningsOnRead = new ArrayList<>();
+        SequencedMap<String, String> read = new ContainerEnvironment(paths, warningsOnRead::add).readDirectory();
+        SequencedMap<String, String> expectedRead = new LinkedHashMap<>();
+        inDirectory.stream()
+                .sorted(Comparator.comparing(RawStrings::encode, Arrays::compareUnsigned))
+                .forEach(n -> {
+                    String v = batch.get(n);
+                    expectedRead.put(n, v.endsWith("\n") ? v.substring(0, v.length() - 1) : v);
+                });
+        assertThat(read).as("readDirectory").containsExactlyEntriesOf(expectedRead);
+        assertThat(warningsOnRead).isEmpty();
+
+        // the .json parses back to the same strings, in order
+        Map<String, Object> json = JSON.std.mapFrom(Files.readString(paths.jsonFile(), StandardCharsets.US_ASCII));
+        assertThat(json).as(".json").containsExactlyEntriesOf(new LinkedHashMap<>(inJson));
+
+        // the .sh sourced by each shell gives every value back, byte for byte
+        long t1 = System.nanoTime();
+        checkShells(root, paths.shellFile(), inShell);
+        shellNanos += System.nanoTime() - t1;
+    }
+
+    private void checkShells(Path root, Path shellFile, SequencedMap<String, String> expected)
+            throws IOException, InterruptedException {
+        StringBuilder script = new StringBuilder(". \"$1\" || exit 99\nprintf '%s\\0'");
+        ByteArrayOutputStream want = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            script.append(" \"$").append(e.getKey()).append('"');
+            want.writeBytes(RawStrings.encode(e.getValue()));
+            want.write(0);
+        }
+        if (expected.isEmpty()) script.setLength(script.indexOf("printf")); // nothing to print
+        Path print = Files.writeString(root.resolve("print.sh"), script.append('\n'));
+        byte[] wanted = want.toByteArray();
+        // all shells at once, output to files (no pipe to drain while waiting)
+        List<Process> running = new ArrayList<>();
+        for (int i = 0; i < SHELLS.size(); i++) {
+            List<String> cmd = new ArrayList<>(SHELLS.get(i));
+            cmd.add(print.toString());
+            cmd.add(shellFile.toString());
+            running.add(new ProcessBuilder(cmd)
+                    .redirectOutput(root.resolve("out" + i).toFile())
+                    .redirectError(root.resolve("err" + i).toFile())
+                    .start());
+        }
+        for (int i = 0; i < SHELLS.size(); i++) {
+            List<String> shell = SHELLS.get(i);
+            Process p = running.get(i);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", shell).isTrue();
+            shellRuns++;
+            String err = Files.readString(root.resolve("err" + i), StandardCharsets.UTF_8);
+            byte[] out = Files.readAllBytes(root.resolve("out" + i));
+            assertThat(p.exitValue()).as("%s exit status; stderr: %s", shell, err).isZero();
+            assertThat(err).as("%s stderr", shell).isEmpty();
+            if (!Arrays.equals(out, wanted)) {
+                throw new AssertionError(shell + " gave back other bytes: " + firstDifference(out, wanted, expected));
+            }
+        }
+    }
+
+    /** Names the first variable whose value came back wrong. */
+    private static String firstDifference(byte[] out, byte[] wanted, SequencedMap<String, String> expected) {
+        List<byte[]> got = split(out);
+        int i = 0;
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            byte[] w = RawStrings.encode(e.getValue());
+            if (i >= got.size()) return "output ends before $" + e.getKey();
+            if (!Arrays.equals(got.get(i), w)) {
+                return "$" + e.getKey() + ": wanted " + w.length + " bytes " + hexHead(w) + ", got "
+                        + got.get(i).length + " bytes " + hexHead(got.get(i));
+            }
+            i++;
+        }
+        return "extra output after the last value";
+    }
+
+    private static List<byte[]> split(byte[] out) {
+        List<byte[]> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == 0) {
+                parts.add(Arrays.copyOfRange(out, start, i));
+                start = i + 1;
+            }
+        }
+        return parts;
+    }
+
+    private static String hexHead(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(b.length, 48); i++) sb.append(String.format("%02x", b[i] & 0xFF));
+        return b.length > 48 ? sb + "..." : sb.toString();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# jinit benchmark (issue 5): boot, memory, reaping, shutdown and size of the jinit runtime
+# image, beside tini, dumb-init and a hello-world JVM floor from the same image, in one run,
+# alternating the contenders. Prints a Markdown report on stdout (progress on stderr).
+# See tests-it/bench/README.md for what each number means.
+#
+# Usage: tests-it/bench/bench.sh [--runs N] [--idle SECONDS] [--zombies N] [--image DIR]
+#                                [--out FILE] [--quick] [--keep]
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+runs=21 idle=60 zombies=5000 services=10 image="" out="" keep=0 warmup=1 timeout=30
+
+usage() {
+  cat <<EOF
+Usage: $0 [options]
+  --runs N        measured runs per contender (default 21; the issue asks for >= 15)
+  --idle SECONDS  idle time before reading the idle RSS (default 60)
+  --zombies N     size of the zombie burst (default 5000)
+  --image DIR     runtime image to measure (default: REPO/target/image, built if missing)
+  --out FILE      also write the Markdown report to FILE
+  --quick         smoke test: --runs 3 --idle 5
+  --keep          keep the work directory (logs of every run) instead of deleting it
+  -h, --help      this help
+Needs root (PID namespaces), x86_64/aarch64 Linux, and installs with apt-get whatever of
+tini, dumb-init, runit, gcc, python3, util-linux is missing.
+EOF
+}
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --idle) idle=$2; shift 2 ;;
+    --zombies) zombies=$2; shift 2 ;;
+    --image) image=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --quick) runs=3; idle=5; shift ;;
+    --keep) keep=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+case $runs in ''|*[!0-9]*) echo "bench.sh: --runs needs a number" >&2; exit 2 ;; esac
+[ "$runs" -ge 1 ] || { echo "bench.sh: --runs must be >= 1" >&2; exit 2; }
+[ "$runs" -ge 15 ] || echo "bench.sh: note: $runs runs per contender (the issue asks for >= 15)" >&2
+
+say() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+die() { echo "bench.sh: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "needs root (unshare -p for PID namespaces)"
+
+# ---- tools (Debian packages), installed only when missing
+need=()
+command -v tini >/dev/null || need+=(tini)
+command -v dumb-init >/dev/null || need+=(dumb-init)
+command -v runsvdir >/dev/null || need+=(runit)
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
+command -v python3 >/dev/null || need+=(python3)
+command -v unshare >/dev/null || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing ${need[*]} (apt-get)"
+  command -v apt-get >/dev/null || die "missing ${need[*]} and no apt-get to install them"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+fi
+
+# ---- a JDK 25 (javac for the floor; Maven if the image must be built)
+find_jdk() {
+  local c
+  for c in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-* /usr/lib/jvm/*-25-* /usr/lib/jvm/jdk-25*; do
+    [ -n "$c" ] && [ -x "$c/bin/javac" ] || continue
+    if "$c/bin/javac" -version 2>&1 | grep -q '^javac 25'; then echo "$c"; return 0; fi
+  done
+  return 1
+}
+jdk=$(find_jdk) || die "no JDK 25 found (set JAVA_HOME to a JDK 25)"
+export JAVA_HOME=$jdk PATH=$jdk/bin:$PATH
+
+# ---- the image under test
+if [ -z "$image" ]; then
+  image=$repo/target/image
+  if [ ! -x "$image/bin/my_init" ]; then
+    say "no $image: building it (mvn -B -q package -DskipTests)"
+    (cd "$repo" && mvn -B -q package -DskipTests >&2)
+  fi
+fi
+image=$(cd "$image" && pwd)
+[ -x "$image/bin/my_init" ] && [ -x "$image/bin/java" ] || die "$image is not a jinit runtime image"
+
+# ---- work directory, removed on exit (unless --keep)
+work=$(mktemp -d /tmp/jinit-bench.XXXXXX)
+cleanup() {
+  if [ "$keep" = 1 ]; then say "kept work directory $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- helpers built at bench time
+say "compiling zburst, measure (gcc) and the JVM floor (javac, jar)"
+gcc -O2 -Wall -o "$work/zburst" "$here/zburst.c"
+gcc -O2 -Wall -o "$work/measure" "$here/measure.c"
+mkdir -p "$work/floor-classes"
+javac --release 25 -d "$work/floor-classes" "$here/Floor.java"
+jar --create --file "$work/floor.jar" -C "$work/floor-classes" .
+say "training the floor's AOT cache in the image under test"
+timeout 120 "$image/bin/java" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$work/floor.aot" \
+  -cp "$work/floor.jar" Floor > "$work/floor-training.log" 2>&1 \
+  || { cat "$work/floor-training.log" >&2; die "training the floor's AOT cache failed"; }
+[ -s "$work/floor.aot" ] || { cat "$work/floor-training.log" >&2; die "no floor AOT cache written"; }
+
+# ---- the runit root: DIR/etc/service/svcNN/run, each `exec sleep 1000` (dies at once on TERM)
+tpl=$work/root-template
+for i in $(seq -w 1 "$services"); do
+  mkdir -p "$tpl/etc/service/svc$i"
+  printf '#!/bin/sh\nexec sleep 1000\n' > "$tpl/etc/service/svc$i/run"
+  chmod 0755 "$tpl/etc/service/svc$i/run"
+done
+# ---- a baseimage-like root for one boot row: a few container variables to import and export
+envroot=$work/env-root
+mkdir -p "$envroot/etc/container_environment"
+printf 'bench' > "$envroot/etc/container_environment/APP_NAME"
+printf '/srv/app' > "$envroot/etc/container_environment/APP_HOME"
+printf 'C.UTF-8' > "$envroot/etc/container_environment/LANG"
+
+# ---- the machine
+machine=(
+  "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo)"
+  "kernel: $(uname -srm); $(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-}")"
+  "JVM: $("$image/bin/java" -version 2>&1 | grep -v '^WARNING' | sed -n 2p); $(tini --version 2>&1 | head -1); dumb-init $(dumb-init --version 2>&1 | head -1); $(unshare --version | head -1)"
+  "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+)
+margs=()
+for m in "${machine[@]}"; do margs+=(--machine "$m"); done
+
+say "measuring (runs=$runs idle=${idle}s zombies=$zombies services=$services) in $work"
+set +e
+python3 "$here/bench.py" --image "$image" --workdir "$work" --floor-jar "$work/floor.jar" \
+  --floor-aot "$work/floor.aot" --zburst "$work/zburst" --measure "$work/measure" --root-template "$tpl" --env-root "$envroot" \
+  --services "$services" --runs "$runs" --warmup "$warmup" --idle "$idle" --zombies "$zombies" \
+  --timeout "$timeout" --load-start "$(cut -d' ' -f1-3 /proc/loadavg)" "${margs[@]}" ${out:+--out "$out"} &
+py=$!
+# bash runs traps only between commands: wait is interruptible, and the measurement core gets
+# the signal too, so that it kills whatever it started before the work directory goes away.
+trap 'kill -TERM $py 2>/dev/null; wait $py; exit 143' TERM
+trap 'kill -TERM $py 2>/dev/null; wait $py; exit 130' INT
+wait $py
+rc=$?
+set -e
+if [ "$rc" != 0 ]; then keep=1; say "FAILED (exit $rc); the logs of every run are in $work"; fi
+exit "$rc"

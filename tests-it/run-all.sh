@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# jinit's one test command (README "Tests"): everything, in order, from a clean checkout.
+#   1. mvn -B verify                 at the repository root: unit tests, PID-1 tests of the
+#                                    binary (failsafe), and target/image (the jlink runtime)
+#   2. bash images/build.sh          the Docker image jinit/base:latest from target/image
+#                                    (--no-maven: step 1 just built target/image)
+#   3. mvn -B verify -f tests-it/pom.xml
+#                                    the jinit-testcontainers helper's unit tests, then the
+#                                    integration suite in real containers
+# Fails (never skips) when Docker does not answer: images/build.sh starts dockerd when none
+# answers, and the suite fails when Docker is unreachable.
+#
+# Usage: tests-it/run-all.sh [extra Maven arguments for step 3, e.g. -Dit.test=SeedImageIT]
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+export PATH="$JAVA_HOME/bin:$PATH"
+export TESTCONTAINERS_RYUK_DISABLED=true
+export TESTCONTAINERS_HOST_OVERRIDE=localhost
+
+say() { echo "run-all: $*" >&2; }
+start=$SECONDS
+step() {
+  say "== $* ($((SECONDS - start))s)"
+}
+
+cd "$repo"
+step "1/3 mvn -B verify (unit and PID-1 tests, target/image)"
+mvn -B verify
+
+step "2/3 images/build.sh (jinit/base:latest)"
+bash images/build.sh --no-maven
+
+if ! timeout 20 docker info >/dev/null 2>&1; then
+  say "ERROR: Docker does not answer after images/build.sh; the integration suite needs it"
+  exit 1
+fi
+
+step "3/3 mvn -B verify -f tests-it/pom.xml (integration suite in containers)"
+mvn -B verify -f tests-it/pom.xml "$@"
+
+say "all tests passed in $((SECONDS - start))s"

@@ -1,0 +1,292 @@
+package io.jinit.testcontainers;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
+import org.testcontainers.utility.DockerImageName;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A container whose PID 1 is {@code my_init} (jinit's, or phusion baseimage-docker's):
+ * an image built {@code FROM jinit/base} with {@code CMD ["/sbin/my_init"]} or a command such as
+ * {@code /sbin/my_init -- my-server --port 8080}.
+ *
+ * <p>What it adds to {@link GenericContainer}:
+ * <ul>
+ *   <li>{@link MyInitBootWaitStrategy} as the default wait strategy: {@link #start()} returns when
+ *       startup scripts ran, runit is up and every enabled service runs (or, with
+ *       {@code --skip-runit}, when the main command has been started).</li>
+ *   <li>{@link #stopGracefully(Duration)}: {@code docker stop -t} (SIGTERM to my_init, which stops
+ *       the services and the main command, then SIGKILL after the grace period) and the init's exit
+ *       status. {@link #stop()} of Testcontainers sends SIGKILL at once: no shutdown hooks, no
+ *       service gets a chance to clean up.</li>
+ *   <li>{@link #awaitExit(Duration)} for a main command that ends on its own, and
+ *       {@link #expectingExit()} for containers that may exit before {@code start()} looked.</li>
+ *   <li>{@link #containerEnvironment()} and {@link #services()}: the files my_init writes and
+ *       runit's view of the services.</li>
+ * </ul>
+ *
+ * <p>Nothing else is changed: pull policy, network, mounts and the command are Testcontainers'
+ * usual settings. For an image that exists only locally, use
+ * {@code withImagePullPolicy(new NeverPullPolicy())}. A wait strategy set with
+ * {@link #waitingFor} replaces the boot wait.
+ */
+public class MyInitContainer extends GenericContainer<MyInitContainer> {
+
+    /** Where {@code my_init} is in jinit's and phusion's images. */
+    public static final String MY_INIT = "/sbin/my_init";
+
+    private static final String SERVICES_PROBE = """
+            for d in "$1"/*; do
+              [ -d "$d" ] || continue
+              if [ -e "$d/down" ]; then up=0; else up=1; fi
+              echo "service $up ${d##*/}"
+              echo "status $(sv status "$d" 2>&1 | head -n 1)"
+            done
+            """;
+
+    /**
+     * A container of the given image, with the boot wait strategy.
+     *
+     * @param image an image whose command runs {@code my_init}, e.g. {@code jinit/base:latest}
+     */
+    public MyInitContainer(DockerImageName image) {
+        super(image);
+        waitingFor(new MyInitBootWaitStrategy());
+    }
+
+    /**
+     * A container of the given image, with the boot wait strategy.
+     *
+     * @param image an image name such as {@code jinit/base:latest}
+     */
+    public MyInitContainer(String image) {
+        this(DockerImageName.parse(image));
+    }
+
+    /**
+     * Sets the command to {@code /sbin/my_init} followed by the given words, e.g.
+     * {@code withMyInitCommand("--quiet", "--", "my-server", "--port", "8080")}.
+     *
+     * @param args my_init's options, then optionally {@code --} and the main command
+     * @return this container
+     */
+    public MyInitContainer withMyInitCommand(String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = MY_INIT;
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        return withCommand(cmd);
+    }
+
+    /**
+     * Declares that the container's command ends on its own, perhaps before {@link #start()} looks
+     * at it (e.g. {@code my_init -- sh -c 'exit 3'}, or a failing startup script): {@code start()}
+     * then succeeds once the container is running or has exited with any status, and does not wait
+     * for boot. Read the status with {@link #awaitExit(Duration)} and the output with
+     * {@link #getLogs()}; the container is kept until {@link #stop()}.
+     *
+     * @return this container
+     */
+    public MyInitContainer expectingExit() {
+        withStartupCheckStrategy(new ExitedOrRunningStartupCheck());
+        return waitingFor(new AbstractWaitStrategy() {
+            @Override
+            protected void waitUntilReady() {
+                // nothing to wait for: the container may already be gone
+            }
+        });
+    }
+
+    /**
+     * Stops the container as {@code docker stop -t SECONDS} does: SIGTERM to PID 1 (my_init,
+     * which then runs its shutdown: pre-shutdown scripts, stopping the runit services, the main
+     * command, post-shutdown scripts, killing the remaining processes), and SIGKILL if the
+     * container still runs after the grace period. Returns when the container has stopped. The
+     * container is not removed: logs, files ({@link #containerEnvironment()}) and the exit status
+     * stay readable until {@link #stop()}.
+     *
+     * @param gracePeriod how long Docker waits before SIGKILL; rounded up to whole seconds
+     *                    (Docker's unit), at most {@link Integer#MAX_VALUE} seconds
+     * @return the container's exit status: my_init's own status, 2 after SIGTERM per the my_init
+     *         contract, or 137 (128 + SIGKILL) when the grace period ran out
+     * @throws IllegalStateException    when the container was not started
+     * @throws IllegalArgumentException when {@code gracePeriod} is negative
+     * @throws com.github.dockerjava.api.exception.DockerException when Docker refuses (e.g. the
+     *         container was removed)
+     */
+    public int stopGracefully(Duration gracePeriod) {
+        Objects.requireNonNull(gracePeriod, "gracePeriod");
+        if (gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("negative grace period: " + gracePeriod);
+        }
+        String id = requireContainerId();
+        long ms = gracePeriod.toMillis();
+        int seconds = (int) Math.min(Integer.MAX_VALUE, (ms + 999) / 1000);
+        DockerClient docker = getDockerClient();
+        try {
+            docker.stopContainerCmd(id).withTimeout(seconds).exec();
+        } catch (NotModifiedException alreadyStopped) {
+            // the container had already exited: its status is what we return
+        }
+        return exitStatus(docker, id);
+    }
+
+    /**
+     * Waits for the container to exit on its own (e.g. the main command ended and my_init shut
+     * down) and returns its exit status; the container is kept until {@link #stop()}.
+     *
+     * @param timeout how long to wait; the wait has millisecond resolution
+     * @return the container's exit status (my_init's status: the main command's status N, 128+S
+     *         when it was killed by signal S, 1 when a startup script failed, ...)
+     * @throws IllegalStateException when the container was not started, or it is still running
+     *                               after {@code timeout}
+     */
+    public int awaitExit(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        String id = requireContainerId();
+        DockerClient docker = getDockerClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var state = docker.inspectContainerCmd(id).exec().getState();
+            if (!Boolean.TRUE.equals(state.getRunning()) && !"created".equals(state.getStatus())) {
+                return exitStatus(docker, id);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("container " + id + " still runs after " + timeout.toMillis() + " ms");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for container " + id, e);
+            }
+        }
+    }
+
+    /**
+     * Reads {@code /etc/container_environment/}, {@code /etc/container_environment.sh} and
+     * {@code /etc/container_environment.json} with their permission bits, byte for byte, through
+     * Docker's archive API. Works on a running and on a stopped (not yet removed) container.
+     *
+     * @return the snapshot; parts that do not exist are empty
+     * @throws IllegalStateException when the container was not started
+     * @throws UncheckedIOException  when the archive cannot be read
+     */
+    public ContainerEnvironmentFiles containerEnvironment() {
+        String id = requireContainerId();
+        OptionalInt dirMode = OptionalInt.empty();
+        TreeMap<String, byte[]> vars = new TreeMap<>();
+        Map<String, ContainerEnvironmentFiles.File> dir = readArchive(id, "/etc/container_environment");
+        for (var e : dir.entrySet()) {
+            String name = e.getKey();
+            if (name.equals("container_environment/") || name.equals("container_environment")) {
+                dirMode = OptionalInt.of(e.getValue().mode());
+            } else if (name.startsWith("container_environment/") && !name.endsWith("/")) {
+                String rest = name.substring("container_environment/".length());
+                if (!rest.contains("/")) {
+                    vars.put(rest, e.getValue().content());
+                }
+            }
+        }
+        Optional<ContainerEnvironmentFiles.File> sh =
+                Optional.ofNullable(readArchive(id, "/etc/container_environment.sh").get("container_environment.sh"));
+        Optional<ContainerEnvironmentFiles.File> json =
+                Optional.ofNullable(readArchive(id, "/etc/container_environment.json").get("container_environment.json"));
+        return new ContainerEnvironmentFiles(dirMode, vars, sh, json);
+    }
+
+    /**
+     * Lists the runit services, i.e. the directories in {@code /etc/service} (or
+     * {@code DIR/etc/service} for {@code my_init --root DIR}), each with {@code sv status},
+     * by one {@code docker exec} of {@code sh} and {@code sv}. Directories whose name starts
+     * with a dot are left out, as runsvdir(8) ignores them.
+     *
+     * @return the services sorted by name; empty when there are none
+     * @throws IllegalStateException when the container is not running, or the exec fails
+     */
+    public List<ServiceStatus> services() {
+        requireContainerId();
+        MyInitCommandLine cmd = MyInitCommandLine.parse(getContainerInfo().getPath(),
+                getContainerInfo().getArgs() == null ? List.of() : List.of(getContainerInfo().getArgs()));
+        try {
+            ExecResult r = execInContainer("sh", "-c", SERVICES_PROBE, "services", cmd.serviceDir());
+            if (r.getExitCode() != 0) {
+                throw new IllegalStateException("listing services failed with status " + r.getExitCode()
+                        + ": " + r.getStderr().strip());
+            }
+            return parseProbe(r.getStdout());
+        } catch (IOException e) {
+            throw new IllegalStateException("docker exec failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing services", e);
+        }
+    }
+
+    /** Parses the "service UP NAME" / "status LINE" pairs printed by the probes. */
+    static List<ServiceStatus> parseProbe(String out) {
+        List<ServiceStatus> list = new ArrayList<>();
+        String name = null;
+        boolean up = true;
+        for (String line : out.lines().toList()) {
+            if (line.startsWith("service ") && line.length() > 10) {
+                up = line.charAt(8) == '1';
+                name = line.substring(10);
+            } else if (line.startsWith("status ") && name != null) {
+                list.add(ServiceStatus.parse(name, up, line.substring(7)));
+                name = null;
+            }
+        }
+        list.sort((a, b) -> a.name().compareTo(b.name()));
+        return List.copyOf(list);
+    }
+
+    private Map<String, ContainerEnvironmentFiles.File> readArchive(String id, String path) {
+        Map<String, ContainerEnvironmentFiles.File> out = new LinkedHashMap<>();
+        try (InputStream in = getDockerClient().copyArchiveFromContainerCmd(id, path).exec();
+             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                byte[] content = e.isFile() ? tar.readAllBytes() : new byte[0];
+                out.put(e.getName(), new ContainerEnvironmentFiles.File(content, e.getMode() & 07777));
+            }
+        } catch (com.github.dockerjava.api.exception.NotFoundException missing) {
+            return Map.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + path + " from container " + id, e);
+        }
+        return out;
+    }
+
+    private String requireContainerId() {
+        String id = getContainerId();
+        if (id == null) {
+            throw new IllegalStateException("the container has not been started");
+        }
+        return id;
+    }
+
+    private static int exitStatus(DockerClient docker, String id) {
+        Long code = docker.inspectContainerCmd(id).exec().getState().getExitCodeLong();
+        if (code == null) {
+            throw new IllegalStateException("Docker reports no exit status for container " + id);
+        }
+        return code.intValue();
+    }
+}

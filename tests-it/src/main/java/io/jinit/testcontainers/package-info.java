@@ -1,0 +1,11 @@
+/**
+ * Testcontainers support for images that boot with jinit's {@code my_init}
+ * (or phusion baseimage-docker's, whose behaviour it keeps).
+ *
+ * <p>{@link io.jinit.testcontainers.MyInitContainer} is a {@code GenericContainer} that waits
+ * until {@code my_init} finished booting, stops the container the way {@code docker stop} does
+ * (SIGTERM, grace period, then SIGKILL) and returns the init's exit status, and reads the
+ * init's {@code /etc/container_environment*} files and the runit services' {@code sv status}.
+ * This artifact is for test suites only; the init itself never depends on it.
+ */
+package io.jinit.testcontainers;
