@@ -93,8 +93,7 @@ class AbortIT extends InitTestBase {
     void processOutsideTheScriptsGroupIgnoringTermIsKilledByKillAll() {
         // a grandchild in its own session (group signals miss it) that ignores TERM
         InitRoot.sh(root.startupDir().resolve("10-detach"), """
-                (trap '' TERM; exec setsid sleep 1000) &
-                echo started > %s
+                (trap '' TERM; echo started > %s; exec setsid sleep 1000) &
                 wait
                 """.formatted(root.out("started")));
         try (Running run = fastInit().main("true").start()) {

@@ -42,6 +42,20 @@ class NotPid1IT extends InitTestBase {
         return ProcFs.stat(pid).orElseThrow(() -> new AssertionError(name + " " + pid + " is not running"));
     }
 
+    /**
+     * Waits (up to 5 s) until the orphan's parent is expected: its first parent, a subshell,
+     * may not have exited yet when the PID file appears.
+     */
+    private static ProcFs.Proc awaitParent(ProcFs.Proc orphan, long expected) {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        ProcFs.Proc now = orphan;
+        while (now.ppid() != expected && System.nanoTime() < end) {
+            MyInitRun.sleep(10);
+            now = ProcFs.stat(orphan.pid()).orElseThrow(() -> new AssertionError("orphan " + orphan + " died"));
+        }
+        return now;
+    }
+
     private static boolean sameProcessRuns(ProcFs.Proc p) {
         Optional<ProcFs.Proc> now = ProcFs.stat(p.pid());
         return now.isPresent() && now.get().startTime() == p.startTime();
@@ -60,6 +74,7 @@ class NotPid1IT extends InitTestBase {
                         .isEqualTo(ProcessHandle.current().pid());
                 ProcFs.Proc child = awaitPidFile(run, "child.pid");
                 ProcFs.Proc orphan = awaitPidFile(run, "orphan.pid");
+                orphan = awaitParent(orphan, init);
                 assertThat(orphan.ppid()).as("the orphaned grandchild was adopted by the init (child subreaper)\n"
                         + run.describeNow()).isEqualTo(init);
                 Files.writeString(root.out("go"), "go");
@@ -85,6 +100,7 @@ class NotPid1IT extends InitTestBase {
             long init = run.initPid();
             awaitPidFile(run, "child.pid");
             ProcFs.Proc orphan = awaitPidFile(run, "orphan.pid");
+            orphan = awaitParent(orphan, init);
             assertThat(orphan.ppid()).as("adopted by the init (child subreaper)\n" + run.describeNow()).isEqualTo(init);
             Files.writeString(root.out("go"), "go");
             Result r = run.await();
@@ -116,8 +132,8 @@ class NotPid1IT extends InitTestBase {
     void nestedChildWithRunitStopsItsServicesAndKeepsTheSibling() {
         Path ev = root.out("events");
         root.service("svc", """
-                echo up >> %1$s
                 trap 'echo term >> %1$s; exit 0' TERM
+                echo up >> %1$s
                 while :; do sleep 0.1; done
                 """.formatted(ev));
         try (Running run = init().mode(Mode.NESTED_CHILD).env("KILL_PROCESS_TIMEOUT", "2")

@@ -50,11 +50,13 @@ class ReapingIT extends InitTestBase {
         // Main exits at once, leaving 200 orphans (sleep 5) and one that ignores TERM
         // (sleep 30). Kill-all TERMs them all; while the init still waits for the straggler,
         // its namespace must hold only the init and the straggler: no zombie.
+        // (the straggler's trap must be in place before main exits and kill-all sends TERM)
         String script = """
                 (for i in $(seq 200); do sleep 5 & done)
-                (trap '' TERM; exec sleep 30) &
+                (trap '' TERM; echo > %1$s; exec sleep 30) &
+                until [ -e %1$s ]; do sleep 0.01; done
                 exit 0
-                """;
+                """.formatted(root.out("straggler.ready"));
         try (Running run = init().options("--skip-runit").env("KILL_ALL_PROCESSES_TIMEOUT", "4")
                 .mainSh(script).timeout(Duration.ofSeconds(90)).start()) {
             long init = run.initPid();

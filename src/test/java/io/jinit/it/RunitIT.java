@@ -28,8 +28,8 @@ class RunitIT extends InitTestBase {
     /** A service that records "up" and, on TERM, "term" to out/NAME, then exits. */
     private void politeService(String name, Path events) {
         root.service(name, """
-                echo %1$s-up >> %2$s
                 trap 'echo %1$s-term >> %2$s; exit 0' TERM
+                echo %1$s-up >> %2$s
                 while :; do sleep 0.1; done
                 """.formatted(name, events));
     }
@@ -70,8 +70,8 @@ class RunitIT extends InitTestBase {
     void serviceIgnoringTermIsKilledAfterKillProcessTimeout() {
         Path ev = root.out("stubborn");
         root.service("stubborn", """
-                echo up >> %1$s
                 trap 'echo term >> %1$s' TERM
+                echo up >> %1$s
                 while :; do sleep 0.1; done
                 """.formatted(ev));
         Result r = runitInit().mainSh(waitForFiles(0, ev)).run();

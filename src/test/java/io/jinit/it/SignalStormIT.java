@@ -30,8 +30,8 @@ class SignalStormIT extends InitTestBase {
     void stormOfOtherSignalsIsSurvived(Mode mode) throws Exception {
         Path ev = root.out("svc");
         root.service("svc", """
-                echo up >> %1$s
                 trap 'echo term >> %1$s; exit 0' TERM
+                echo up >> %1$s
                 while :; do sleep 0.1; done
                 """.formatted(ev));
         Path go = root.out("go");
