@@ -38,6 +38,8 @@ class ChildHygieneIT extends InitTestBase {
             assertThat(Sig.TERM.send(main.pid())).isTrue();
             Result r = run.await();
             assertThat(r.exitCode()).as(r::describe).isEqualTo(128 + 15);
+            assertThat(r.logLines()).as(r::describe)
+                    .anyMatch(l -> l.startsWith("*** sleep ") && l.matches(".*" + MyInitRun.signalRegex(Sig.TERM) + ".*"));
         }
     }
 

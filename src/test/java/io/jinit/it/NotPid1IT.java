@@ -106,6 +106,7 @@ class NotPid1IT extends InitTestBase {
             Result r = run.await();
             assertThat(r.exitCode()).as(r::describe).isZero();
             assertThat(r.hasNestedReport()).as(r::describe).isTrue();
+            assertThat(r.logLines()).as(r::describe).contains("*** Killing all processes...");
             assertThat(r.sibling()).as(r::describe).hasValueSatisfying(s -> assertThat(s.state()).isIn('S', 'R'));
             assertThat(r.survivors()).as("nothing the init started is left\n" + r.describe()).isEmpty();
         }

@@ -43,6 +43,7 @@ class ReapingIT extends InitTestBase {
         Result r = init().options("--skip-runit").mainSh(script).timeout(Duration.ofSeconds(90)).run();
         assertThat(r.exitCode()).as(r::describe).isZero();
         assertThat(r.out()).as(r::describe).contains("zombies=0\n");
+        assertThat(r.logLines()).as(r::describe).contains("*** sh exited with status 0.");
     }
 
     @Test

@@ -56,8 +56,9 @@ class RunitIT extends InitTestBase {
         // a long KILL_PROCESS_TIMEOUT: a shutdown that waited for it could not pass the bound below
         Result r = runitInit().env("KILL_PROCESS_TIMEOUT", "20").mainSh(waitForFiles(0, a, b)).run();
         assertThat(r.exitCode()).as(r::describe).isZero();
-        assertThat(r.logLines()).as(r::describe).contains("*** Booting runit daemon...")
-                .anyMatch(l -> l.matches("\\*\\*\\* Runit started as PID \\d+"));
+        assertThat(r.logLines()).as(r::describe).contains("*** Booting runit daemon...", "*** Killing all processes...")
+                .anyMatch(l -> l.matches("\\*\\*\\* Runit started as PID \\d+"))
+                .anyMatch(l -> l.matches("\\*\\*\\* Shutting down runit daemon \\(PID \\d+\\)\\.\\.\\."));
         assertThat(InitRoot.lines(a)).as(r::describe).containsExactly("svc-a-up", "svc-a-term");
         assertThat(InitRoot.lines(b)).as(r::describe).containsExactly("svc-b-up", "svc-b-term");
         MyInitRun.Line exited = r.line(l -> l.equals("*** sh exited with status 0.")).orElseThrow(
