@@ -48,6 +48,7 @@ final class AtomicWriter {
     private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
 
     private final boolean sync;
+    private long written;
     private final Fault fault;
     private final Consumer<String> warnings;
 
@@ -75,7 +76,10 @@ final class AtomicWriter {
     void write(Path target, byte[] content, Set<PosixFilePermission> mode, GroupPrincipal group)
             throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, TEMP_PREFIX, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_RW));
+        // A counter, not Files.createTempFile: its SecureRandom costs tens of ms at boot.
+        Path temp = dir.resolve(TEMP_PREFIX + ProcessHandle.current().pid() + "." + (++written) + ".tmp");
+        Files.deleteIfExists(temp);
+        Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_RW));
         boolean renamed = false;
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {

@@ -76,46 +76,74 @@ public final class Libc {
     /** {@code prctl(2)} option: become a child subreaper. */
     public static final int PR_SET_CHILD_SUBREAPER = 36;
 
-    private static final MethodHandle GETPID = handle("getpid", FunctionDescriptor.of(JAVA_INT), false);
-    private static final MethodHandle GETPPID = handle("getppid", FunctionDescriptor.of(JAVA_INT), false);
-    private static final MethodHandle GETPGRP = handle("getpgrp", FunctionDescriptor.of(JAVA_INT), false);
-    private static final MethodHandle KILL = handle("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-    private static final MethodHandle SETPGID = handle("setpgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-    private static final MethodHandle WAITPID =
+
+
+    // Downcall handles are made on first use, one holder class per group (class
+    // initialisation is lazy), so a boot only pays for the handles it calls.
+
+    /** Handles: getpid, getppid, getpgrp, kill, setpgid, waitpid. */
+    private static final class Basic {
+        static final MethodHandle GETPID = handle("getpid", FunctionDescriptor.of(JAVA_INT), false);
+        static final MethodHandle GETPPID = handle("getppid", FunctionDescriptor.of(JAVA_INT), false);
+        static final MethodHandle GETPGRP = handle("getpgrp", FunctionDescriptor.of(JAVA_INT), false);
+        static final MethodHandle KILL = handle("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+        static final MethodHandle SETPGID = handle("setpgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+        static final MethodHandle WAITPID =
             handle("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle PRCTL = LINKER.downcallHandle(symbol("prctl"),
+    }
+
+    /** Handles: prctl. */
+    private static final class Prctl {
+        static final MethodHandle PRCTL = LINKER.downcallHandle(symbol("prctl"),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle TCGETPGRP = handle("tcgetpgrp", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
-    private static final MethodHandle TCSETPGRP = handle("tcsetpgrp", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-    private static final MethodHandle ISATTY = handle("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
-    private static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(C_STRING, JAVA_INT), false);
-    private static final MethodHandle SIGEMPTYSET = handle("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle SPAWNATTR_INIT = handle("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle SPAWNATTR_DESTROY = handle("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle SPAWNATTR_SETFLAGS =
+    }
+
+    /** Handles: isatty, tcgetpgrp, tcsetpgrp. */
+    private static final class Tty {
+        static final MethodHandle TCGETPGRP = handle("tcgetpgrp", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
+        static final MethodHandle TCSETPGRP = handle("tcsetpgrp", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+        static final MethodHandle ISATTY = handle("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
+    }
+
+    /** Handles: strerror. */
+    private static final class Text {
+        static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(C_STRING, JAVA_INT), false);
+    }
+
+    /** Handles: posix_spawnp and its attribute and file-action calls. */
+    private static final class Spawn {
+        static final MethodHandle SIGEMPTYSET = handle("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+        static final MethodHandle SPAWNATTR_INIT = handle("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+        static final MethodHandle SPAWNATTR_DESTROY = handle("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+        static final MethodHandle SPAWNATTR_SETFLAGS =
             handle("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT), false);
-    private static final MethodHandle SPAWNATTR_SETPGROUP =
+        static final MethodHandle SPAWNATTR_SETPGROUP =
             handle("posix_spawnattr_setpgroup", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
-    private static final MethodHandle SPAWNATTR_SETSIGMASK =
+        static final MethodHandle SPAWNATTR_SETSIGMASK =
             handle("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
-    private static final MethodHandle SPAWNATTR_SETSIGDEFAULT =
+        static final MethodHandle SPAWNATTR_SETSIGDEFAULT =
             handle("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
-    private static final MethodHandle FILE_ACTIONS_INIT =
+        static final MethodHandle FILE_ACTIONS_INIT =
             handle("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle FILE_ACTIONS_DESTROY =
+        static final MethodHandle FILE_ACTIONS_DESTROY =
             handle("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle FILE_ACTIONS_ADDCLOSEFROM =
+        static final MethodHandle FILE_ACTIONS_ADDCLOSEFROM =
             handle("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
-    private static final MethodHandle FILE_ACTIONS_ADDOPEN = handle("posix_spawn_file_actions_addopen",
+        static final MethodHandle FILE_ACTIONS_ADDOPEN = handle("posix_spawn_file_actions_addopen",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), false);
-    private static final MethodHandle FILE_ACTIONS_ADDTCSETPGRP =
+        static final MethodHandle FILE_ACTIONS_ADDTCSETPGRP =
             handle("posix_spawn_file_actions_addtcsetpgrp_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
-    private static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
-    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
-    private static final MethodHandle POSIX_SPAWNP = handle("posix_spawnp",
+        static final MethodHandle POSIX_SPAWNP = handle("posix_spawnp",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), false);
+    }
+
+    /** Handles: open, write, close. */
+    private static final class Files {
+        static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+        static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+        static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
+    }
 
     private static MemorySegment symbol(String name) {
         return LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
@@ -138,7 +166,7 @@ public final class Libc {
     /** @return this process's PID ({@code getpid(2)}) */
     public static int getpid() {
         try {
-            return (int) GETPID.invokeExact();
+            return (int) Basic.GETPID.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -147,7 +175,7 @@ public final class Libc {
     /** @return the parent's PID ({@code getppid(2)}); 0 when the parent is outside our PID namespace */
     public static int getppid() {
         try {
-            return (int) GETPPID.invokeExact();
+            return (int) Basic.GETPPID.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -156,7 +184,7 @@ public final class Libc {
     /** @return this process's process group ID ({@code getpgrp(2)}) */
     public static int getpgrp() {
         try {
-            return (int) GETPGRP.invokeExact();
+            return (int) Basic.GETPGRP.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -173,7 +201,7 @@ public final class Libc {
     public static boolean kill(int pid, int signal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int r = (int) KILL.invokeExact(cs, pid, signal);
+            int r = (int) Basic.KILL.invokeExact(cs, pid, signal);
             if (r == 0) return true;
             int e = errno(cs);
             if (e == Errno.ESRCH) return false;
@@ -191,7 +219,7 @@ public final class Libc {
     public static void setpgid(int pid, int pgid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            if ((int) SETPGID.invokeExact(cs, pid, pgid) != 0) throw new PosixException("setpgid", errno(cs));
+            if ((int) Basic.SETPGID.invokeExact(cs, pid, pgid) != 0) throw new PosixException("setpgid", errno(cs));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -206,7 +234,7 @@ public final class Libc {
     public static void setChildSubreaper() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int r = (int) PRCTL.invokeExact(cs, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
+            int r = (int) Prctl.PRCTL.invokeExact(cs, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
             if (r != 0) throw new PosixException("prctl(PR_SET_CHILD_SUBREAPER)", errno(cs));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -216,7 +244,7 @@ public final class Libc {
     /** @return true if the fd is a terminal ({@code isatty(3)}) */
     public static boolean isatty(int fd) {
         try {
-            return (int) ISATTY.invokeExact(fd) == 1;
+            return (int) Tty.ISATTY.invokeExact(fd) == 1;
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -229,7 +257,7 @@ public final class Libc {
     public static int tcgetpgrp(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int r = (int) TCGETPGRP.invokeExact(cs, fd);
+            int r = (int) Tty.TCGETPGRP.invokeExact(cs, fd);
             if (r < 0) throw new PosixException("tcgetpgrp", errno(cs));
             return r;
         } catch (Throwable t) {
@@ -246,7 +274,7 @@ public final class Libc {
     public static void tcsetpgrp(int fd, int pgid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            if ((int) TCSETPGRP.invokeExact(cs, fd, pgid) != 0) throw new PosixException("tcsetpgrp", errno(cs));
+            if ((int) Tty.TCSETPGRP.invokeExact(cs, fd, pgid) != 0) throw new PosixException("tcsetpgrp", errno(cs));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -255,7 +283,7 @@ public final class Libc {
     /** @return the text of an error number ({@code strerror(3)}), e.g. {@code "No child processes"} */
     public static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) Text.STRERROR.invokeExact(errno);
             return s.equals(MemorySegment.NULL) ? "errno " + errno : s.getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -321,7 +349,7 @@ public final class Libc {
     public static Waited waitpid(int pid, int options, WaitBuffer buffer) {
         try {
             while (true) {
-                int r = (int) WAITPID.invokeExact(buffer.capture, pid, buffer.status, options);
+                int r = (int) Basic.WAITPID.invokeExact(buffer.capture, pid, buffer.status, options);
                 if (r >= 0) return new Waited(r, r == 0 ? 0 : buffer.status.get(JAVA_INT, 0));
                 int e = errno(buffer.capture);
                 if (e != Errno.EINTR) throw new PosixException("waitpid", e);
@@ -342,9 +370,9 @@ public final class Libc {
     public static boolean fifoHasReader(String fifo) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) OPEN.invokeExact(cs, cString(arena, RawStrings.encode(fifo)), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+            int fd = (int) Files.OPEN.invokeExact(cs, cString(arena, RawStrings.encode(fifo)), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
             if (fd < 0) return false;
-            int ignored = (int) CLOSE.invokeExact(fd);
+            int ignored = (int) Files.CLOSE.invokeExact(fd);
             return true;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -363,12 +391,12 @@ public final class Libc {
     public static boolean writeFifo(String fifo, byte[] bytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) OPEN.invokeExact(cs, cString(arena, RawStrings.encode(fifo)), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+            int fd = (int) Files.OPEN.invokeExact(cs, cString(arena, RawStrings.encode(fifo)), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
             if (fd < 0) return false;
             MemorySegment buf = arena.allocate(Math.max(1, bytes.length));
             MemorySegment.copy(bytes, 0, buf, JAVA_BYTE, 0, bytes.length);
-            long n = (long) WRITE.invokeExact(cs, fd, buf, (long) bytes.length);
-            int ignored = (int) CLOSE.invokeExact(fd);
+            long n = (long) Files.WRITE.invokeExact(cs, fd, buf, (long) bytes.length);
+            int ignored = (int) Files.CLOSE.invokeExact(fd);
             return n == bytes.length;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -409,44 +437,44 @@ public final class Libc {
             MemorySegment actions = arena.allocate(POSIX_SPAWN_FILE_ACTIONS_T);
             MemorySegment empty = arena.allocate(SIGSET_T);
             MemorySegment all = arena.allocate(SIGSET_T);
-            check("sigemptyset", (int) SIGEMPTYSET.invokeExact(empty), true);
+            check("sigemptyset", (int) Spawn.SIGEMPTYSET.invokeExact(empty), true);
             // Every signal 1..64 at SIG_DFL, glibc's internal 32/33 included: sigfillset(3) leaves
             // those out, and an inherited SIG_IGN of them would survive exec.
             all.set(JAVA_LONG, 0, -1L);
-            check("posix_spawnattr_init", (int) SPAWNATTR_INIT.invokeExact(attr), false);
+            check("posix_spawnattr_init", (int) Spawn.SPAWNATTR_INIT.invokeExact(attr), false);
             try {
-                check("posix_spawn_file_actions_init", (int) FILE_ACTIONS_INIT.invokeExact(actions), false);
+                check("posix_spawn_file_actions_init", (int) Spawn.FILE_ACTIONS_INIT.invokeExact(actions), false);
                 try {
                     short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
                             | (options.newProcessGroup() ? POSIX_SPAWN_SETPGROUP : 0));
-                    check("posix_spawnattr_setflags", (int) SPAWNATTR_SETFLAGS.invokeExact(attr, flags), false);
-                    check("posix_spawnattr_setsigmask", (int) SPAWNATTR_SETSIGMASK.invokeExact(attr, empty), false);
-                    check("posix_spawnattr_setsigdefault", (int) SPAWNATTR_SETSIGDEFAULT.invokeExact(attr, all), false);
+                    check("posix_spawnattr_setflags", (int) Spawn.SPAWNATTR_SETFLAGS.invokeExact(attr, flags), false);
+                    check("posix_spawnattr_setsigmask", (int) Spawn.SPAWNATTR_SETSIGMASK.invokeExact(attr, empty), false);
+                    check("posix_spawnattr_setsigdefault", (int) Spawn.SPAWNATTR_SETSIGDEFAULT.invokeExact(attr, all), false);
                     if (options.newProcessGroup()) {
-                        check("posix_spawnattr_setpgroup", (int) SPAWNATTR_SETPGROUP.invokeExact(attr, 0), false);
+                        check("posix_spawnattr_setpgroup", (int) Spawn.SPAWNATTR_SETPGROUP.invokeExact(attr, 0), false);
                     }
                     check("posix_spawn_file_actions_addclosefrom_np",
-                            (int) FILE_ACTIONS_ADDCLOSEFROM.invokeExact(actions, 3), false);
+                            (int) Spawn.FILE_ACTIONS_ADDCLOSEFROM.invokeExact(actions, 3), false);
                     if (options.foregroundTty() >= 0) {
                         check("posix_spawn_file_actions_addtcsetpgrp_np",
-                                (int) FILE_ACTIONS_ADDTCSETPGRP.invokeExact(actions, options.foregroundTty()), false);
+                                (int) Spawn.FILE_ACTIONS_ADDTCSETPGRP.invokeExact(actions, options.foregroundTty()), false);
                     }
                     if (options.stdoutToDevNull()) {
-                        check("posix_spawn_file_actions_addopen", (int) FILE_ACTIONS_ADDOPEN.invokeExact(
+                        check("posix_spawn_file_actions_addopen", (int) Spawn.FILE_ACTIONS_ADDOPEN.invokeExact(
                                 actions, 1, cString(arena, RawStrings.encode("/dev/null")), O_WRONLY, 0), false);
                     }
                     MemorySegment pid = arena.allocate(PID_T);
                     MemorySegment path = cString(arena, file);
                     MemorySegment argvArray = cStringArray(arena, argv);
                     MemorySegment envArray = cStringArray(arena, envp);
-                    int r = (int) POSIX_SPAWNP.invokeExact(pid, path, actions, attr, argvArray, envArray);
+                    int r = (int) Spawn.POSIX_SPAWNP.invokeExact(pid, path, actions, attr, argvArray, envArray);
                     if (r != 0) throw new PosixException("posix_spawnp", r);
                     return pid.get(JAVA_INT, 0);
                 } finally {
-                    int ignored = (int) FILE_ACTIONS_DESTROY.invokeExact(actions);
+                    int ignored = (int) Spawn.FILE_ACTIONS_DESTROY.invokeExact(actions);
                 }
             } finally {
-                int ignored = (int) SPAWNATTR_DESTROY.invokeExact(attr);
+                int ignored = (int) Spawn.SPAWNATTR_DESTROY.invokeExact(attr);
             }
         } catch (Throwable t) {
             throw rethrow(t);
