@@ -1,5 +1,6 @@
 package io.jinit.boot;
 
+import io.jinit.posix.RawPaths;
 import io.jinit.posix.Signal;
 import io.jinit.process.CannotExecuteException;
 import io.jinit.process.ChildProcess;
@@ -24,24 +25,25 @@ final class Hooks {
         List<Path> hooks = InitRuntime.executables(dir);
         if (hooks.isEmpty()) return;
         rt.log().debug("hooks.start", "Running " + kind + " scripts...");
-        for (Path hook : hooks) {
-            rt.log().info("hook.start", "Running " + hook + "...", "path", hook.toString());
+        for (Path hookPath : hooks) {
+            String hook = RawPaths.string(hookPath);
+            rt.log().info("hook.start", "Running " + hook + "...", "path", hook);
             ChildProcess child;
             try {
-                child = rt.commands().start(Command.of(List.of(hook.toString()), env));
+                child = rt.commands().start(Command.of(List.of(hook), env));
             } catch (CannotExecuteException e) {
-                rt.log().warn("hook.failed", hook + " failed: " + e.getMessage(), "path", hook.toString());
+                rt.log().warn("hook.failed", hook + " failed: " + e.getMessage(), "path", hook);
                 continue;
             }
             Optional<WaitStatus> status = child.waitFor(rt.config().killProcessTimeout());
             if (status.isEmpty()) {
-                rt.log().warn("hook.timeout", hook + " did not finish within KILL_PROCESS_TIMEOUT.", "path", hook.toString());
-                status = Optional.of(rt.commands().stop(child, hook.toString(), Signal.TERM, false));
+                rt.log().warn("hook.timeout", hook + " did not finish within KILL_PROCESS_TIMEOUT.", "path", hook);
+                status = Optional.of(rt.commands().stop(child, hook, Signal.TERM, false));
             }
             WaitStatus s = status.get();
             if (!s.success()) {
                 rt.log().warn("hook.failed", hook + " failed with " + s.describe() + "; going on with the shutdown.",
-                        "path", hook.toString(), "status", s.exitStatus());
+                        "path", hook, "status", s.exitStatus());
             }
         }
     }

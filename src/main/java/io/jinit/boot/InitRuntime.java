@@ -2,7 +2,7 @@ package io.jinit.boot;
 
 import io.jinit.env.ContainerEnvironment;
 import io.jinit.log.EventLog;
-import io.jinit.posix.RawStrings;
+import io.jinit.posix.RawPaths;
 import io.jinit.process.Abort;
 import io.jinit.process.AbortedException;
 import io.jinit.process.CannotExecuteException;
@@ -59,7 +59,7 @@ public record InitRuntime(BootConfig config, EventLog log, Reaper reaper, Killab
     ScriptResult runScript(Path path, Map<String, String> env) throws AbortedException, InterruptedException {
         ChildProcess child;
         try {
-            child = commands.start(Command.of(List.of(path.toString()), env));
+            child = commands.start(Command.of(List.of(RawPaths.string(path)), env));
         } catch (CannotExecuteException e) {
             return new ScriptResult.NotStarted(e);
         }
@@ -67,7 +67,7 @@ public record InitRuntime(BootConfig config, EventLog log, Reaper reaper, Killab
             return new ScriptResult.Finished(commands.await(child));
         } catch (AbortedException e) {
             log.warn("abort", "An error occurred. Aborting.");
-            commands.stop(child, path.toString(), io.jinit.posix.Signal.TERM, false);
+            commands.stop(child, RawPaths.string(path), io.jinit.posix.Signal.TERM, false);
             throw e;
         }
     }
@@ -94,6 +94,6 @@ public record InitRuntime(BootConfig config, EventLog log, Reaper reaper, Killab
     }
 
     private static byte[] raw(Path p) {
-        return RawStrings.encode(p.getFileName().toString());
+        return RawPaths.fileName(p);
     }
 }

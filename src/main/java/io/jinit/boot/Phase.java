@@ -3,6 +3,7 @@ package io.jinit.boot;
 import io.jinit.boot.InitRuntime.ScriptResult;
 import io.jinit.posix.Libc;
 import io.jinit.posix.PosixException;
+import io.jinit.posix.RawPaths;
 import io.jinit.posix.RawStrings;
 import io.jinit.posix.Signal;
 import io.jinit.process.AbortedException;
@@ -120,7 +121,8 @@ public sealed interface Phase {
                     Path rcLocal = rt.config().paths().rcLocal();
                     if (Files.isRegularFile(rcLocal) && Files.isExecutable(rcLocal)) scripts.add(rcLocal);
                     for (Path script : scripts) {
-                        rt.log().info("script.start", "Running " + script + "...", "path", script.toString());
+                        String name = RawPaths.string(script);
+                        rt.log().info("script.start", "Running " + name + "...", "path", name);
                         if (failed(script, rt.runScript(script, current))) return new KillAll(rt, Outcome.of(1));
                         current = reimport(current);
                     }
@@ -135,13 +137,13 @@ public sealed interface Phase {
             return switch (result) {
                 case ScriptResult.Finished(WaitStatus status) when status.success() -> false;
                 case ScriptResult.Finished(WaitStatus status) -> {
-                    rt.log().error("script.failed", script + " failed with " + status.describe() + "\n",
-                            "path", script.toString(), "status", status.exitStatus());
+                    rt.log().error("script.failed", RawPaths.string(script) + " failed with " + status.describe() + "\n",
+                            "path", RawPaths.string(script), "status", status.exitStatus());
                     yield true;
                 }
                 case ScriptResult.NotStarted(CannotExecuteException reason) -> {
-                    rt.log().error("script.failed", script + " failed: " + reason.getMessage() + "\n",
-                            "path", script.toString(), "status", reason.exitStatus());
+                    rt.log().error("script.failed", RawPaths.string(script) + " failed: " + reason.getMessage() + "\n",
+                            "path", RawPaths.string(script), "status", reason.exitStatus());
                     yield true;
                 }
             };

@@ -1,5 +1,7 @@
 package io.jinit.env;
 
+import io.jinit.posix.RawPaths;
+
 import io.jinit.posix.RawStrings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +39,7 @@ import java.util.function.Consumer;
  * <p>Names and values are Java strings decoded from raw bytes with {@link RawStrings#decode}
  * (bytes that are not UTF-8 are lone surrogates U+DC80..U+DCFF); files are read and written as
  * bytes through {@link RawStrings}, so every byte survives a round trip. File names are handled
- * as raw bytes too, whatever the JVM's file-name charset (see {@code RawNames}).
+ * as raw bytes too, whatever the JVM's file-name charset (see {@code io.jinit.posix.RawPaths}).
  *
  * <p>Every method that reads or writes first checks {@link #exists()}: without the variables
  * directory no env work is done at all. Problems with single entries or variables (a
@@ -140,7 +142,7 @@ public final class ContainerEnvironment {
         record Entry(byte[] name, Path path) {}
         List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(paths.directory())) {
-            for (Path path : stream) entries.add(new Entry(RawNames.fileName(path), path));
+            for (Path path : stream) entries.add(new Entry(RawPaths.fileName(path), path));
         } catch (DirectoryIteratorException e) {
             throw e.getCause();
         }
@@ -348,7 +350,7 @@ public final class ContainerEnvironment {
 
     /** @return true if the file changed */
     private boolean writeVariable(String name, String value) throws IOException {
-        Path file = RawNames.resolve(paths.directory(), RawStrings.encode(name));
+        Path file = RawPaths.resolve(paths.directory(), RawStrings.encode(name));
         byte[] content = RawStrings.encode(value);
         if (holdsExactly(file, content)) return false;
         writer.write(file, content, VARIABLE_MODE, null);

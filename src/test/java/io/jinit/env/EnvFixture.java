@@ -1,5 +1,7 @@
 package io.jinit.env;
 
+import io.jinit.posix.RawPaths;
+
 import io.jinit.posix.RawStrings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,7 @@ final class EnvFixture {
 
     /** The directory entry of a name given as a (RawStrings) string. */
     Path entry(String name) {
-        return RawNames.resolve(paths.directory(), RawStrings.encode(name));
+        return RawPaths.resolve(paths.directory(), RawStrings.encode(name));
     }
 
     Path put(String name, byte[] content) throws IOException {

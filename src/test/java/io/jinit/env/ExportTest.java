@@ -1,5 +1,7 @@
 package io.jinit.env;
 
+import io.jinit.posix.RawPaths;
+
 import static io.jinit.env.EnvFixture.bytes;
 import static io.jinit.env.EnvFixture.mode;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +62,7 @@ class ExportTest {
         assertThat(Files.exists(fx.paths.directory().resolve("N\u00e9"))).isFalse(); // not the UTF-8 name
         assertThat(fx.read(rawName)).asString().isEqualTo("latin1 name");
         try (var names = Files.list(fx.paths.directory())) {
-            assertThat(names.map(p -> RawStrings.decode(RawNames.fileName(p))))
+            assertThat(names.map(p -> RawStrings.decode(RawPaths.fileName(p))))
                     .containsExactlyInAnyOrder("PLAIN", "NL", "CR", "EMPTY", "RAW", "ÄPFEL", rawName);
         }
         assertThat(fx.warnings).singleElement().asString().startsWith("Variable 'ÄPFEL' left out of");

@@ -1,5 +1,7 @@
 package io.jinit.env;
 
+import io.jinit.posix.RawPaths;
+
 import static io.jinit.env.EnvFixture.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +44,7 @@ class FileNameCharsetTest {
                 "exported 4");
 
         try (var names = Files.list(fx.paths.directory())) {
-            assertThat(names.map(RawNames::fileName).map(b -> new String(b, StandardCharsets.ISO_8859_1)))
+            assertThat(names.map(RawPaths::fileName).map(b -> new String(b, StandardCharsets.ISO_8859_1)))
                     .containsExactlyInAnyOrderElementsOf(List.of(
                             latin1("ÄPFEL".getBytes(StandardCharsets.UTF_8)), latin1(bytes('N', 0xE9)),
                             latin1("NEU_Ö".getBytes(StandardCharsets.UTF_8)), latin1(bytes('R', 0xFF))));

@@ -1,5 +1,7 @@
 package io.jinit.env;
 
+import io.jinit.posix.RawPaths;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
@@ -115,7 +117,7 @@ final class RoundTripCheck {
             if (warn) expectedWarnings++;
 
             if (file) {
-                Path f = RawNames.resolve(paths.directory(), RawStrings.encode(name));
+                Path f = RawPaths.resolve(paths.directory(), RawStrings.encode(name));
                 assertThat(Files.readAllBytes(f)).as("directory file of %s", ContainerEnvironment.display(name))
                         .isEqualTo(RawStrings.encode(value));
             }
@@ -124,7 +126,7 @@ final class RoundTripCheck {
 
         // the directory holds exactly the expected files (no leftovers, no files for skipped names)
         try (Stream<Path> s = Files.list(paths.directory())) {
-            assertThat(s.map(p -> RawStrings.decode(RawNames.fileName(p))))
+            assertThat(s.map(p -> RawStrings.decode(RawPaths.fileName(p))))
                     .containsExactlyInAnyOrderElementsOf(inDirectory);
         }
         // ... and reads back: each value, minus one trailing newline (the contract's import rule)

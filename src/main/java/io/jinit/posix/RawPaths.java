@@ -1,4 +1,4 @@
-package io.jinit.env;
+package io.jinit.posix;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -13,8 +13,8 @@ import java.nio.file.Path;
  * bytes percent-encoded in both directions ({@link Path#toUri()} encodes the bytes the path
  * holds, {@link Path#of(URI)} decodes escapes straight into bytes), so names go through URIs here.
  */
-final class RawNames {
-    private RawNames() {}
+public final class RawPaths {
+    private RawPaths() {}
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -22,7 +22,7 @@ final class RawNames {
      * @param entry a path with a file name, e.g. an entry of a directory stream
      * @return the exact bytes of its last name element
      */
-    static byte[] fileName(Path entry) {
+    public static byte[] fileName(Path entry) {
         String raw = entry.toUri().getRawPath();
         int end = raw.length();
         if (end > 1 && raw.charAt(end - 1) == '/') end--; // toUri() adds '/' for a directory
@@ -36,7 +36,7 @@ final class RawNames {
      * @return the absolute path of {@code name} in {@code directory}, with exactly these bytes
      * @throws IllegalArgumentException if the name is empty or holds {@code /} or NUL
      */
-    static Path resolve(Path directory, byte[] name) {
+    public static Path resolve(Path directory, byte[] name) {
         if (name.length == 0) throw new IllegalArgumentException("empty file name");
         for (byte b : name) {
             if (b == '/' || b == 0) throw new IllegalArgumentException("'/' or NUL in a file name");
@@ -54,6 +54,26 @@ final class RawNames {
             }
         }
         return Path.of(URI.create(uri.toString()));
+    }
+
+    /**
+     * @param path any path
+     * @return the exact bytes of its absolute form, e.g. for {@code argv[0]}
+     */
+    public static byte[] bytes(Path path) {
+        String raw = path.toAbsolutePath().toUri().getRawPath();
+        int end = raw.length();
+        if (end > 1 && raw.charAt(end - 1) == '/') end--;
+        return percentDecode(raw, 0, end);
+    }
+
+    /**
+     * @param path any path
+     * @return its absolute form as a lossless string ({@link RawStrings#decode}): for argv and
+     *     log lines, where {@code Path.toString()} would turn bytes into {@code ?} without a UTF-8 locale
+     */
+    public static String string(Path path) {
+        return RawStrings.decode(bytes(path));
     }
 
     private static byte[] percentDecode(String s, int start, int end) {
