@@ -132,7 +132,12 @@ public final class MyInit {
             spec.name("my_init");
             spec.version("jinit " + version(), "my_init-compatible init for containers, Java "
                     + Runtime.version().feature());
-            spec.mixinStandardHelpOptions(true);
+            // -h/--help and -V/--version as plain options: picocli's standard-help mixin is an
+            // annotated class, read by reflection (4 dynamic proxies) at every boot.
+            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+            spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                    .description("Print version information and exit.").build());
             spec.usageMessage()
                     .description("Init process (PID 1) for containers: imports /etc/container_environment, runs "
                             + "/etc/my_init.d/* and /etc/rc.local, starts runit (runsvdir -P /etc/service), runs "

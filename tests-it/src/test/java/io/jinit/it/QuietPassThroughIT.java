@@ -74,6 +74,24 @@ class QuietPassThroughIT {
         }
     }
 
+    @Test
+    void theJvmIsPid1AndItsAotCacheMapsInTheContainer() {
+        // AOTMode=on makes the JVM fail instead of running on slowly when the cache cannot be
+        // mapped (it is tied to the exact lib/modules of the image it was trained in).
+        String check = "[ \"$(readlink /proc/1/exe)\" = /opt/jinit/bin/java ] || exit 11; "
+                + "/opt/jinit/bin/java -XX:AOTCache=/opt/jinit/lib/jinit.aot -XX:AOTMode=on "
+                + "-m io.jinit/io.jinit.cli.MyInit --version >/dev/null || exit 12";
+        try (MyInitContainer c = oneShot("--quiet", "--", "sh", "-c", check)) {
+            c.start();
+            int status = c.awaitExit(Duration.ofSeconds(60));
+            It.Output out = It.logs(c);
+            assertThat(status).as("11: PID 1 is not the image's JVM; 12: the AOT cache does not map; stderr:\n%s",
+                    out.stderrText()).isZero();
+            assertThat(out.stderrText()).as("no [error][aot] and no restricted-method WARNING at boot")
+                    .doesNotContain("[aot]").doesNotContain("WARNING");
+        }
+    }
+
     /** The info lines of the contract (hidden by --quiet); warnings and errors may show. */
     static boolean isInfoLine(String l) {
         return l.startsWith("*** Running ") || l.startsWith("*** Booting runit daemon")
