@@ -258,8 +258,7 @@ public final class MyInit {
             Duration killAll = Durations.seconds("KILL_ALL_PROCESSES_TIMEOUT", env.getOrDefault("KILL_ALL_PROCESSES_TIMEOUT", "30"));
             String root = stringValue("--root");
             InitPaths paths = InitPaths.under(Path.of(root == null ? "/" : root), env.get("ENV_INIT_DIRECTORY"));
-            BootConfig.KillAll killAllMode = flagValue("--no-kill-all-on-exit") ? BootConfig.KillAll.NEVER
-                    : choice("--kill-all", stringValue("--kill-all"), BootConfig.KillAll.class, BootConfig.KillAll.AUTO);
+            BootConfig.KillAll killAllMode = killAllMode();
             BootConfig.Forward forward = choice("--forward-signals", stringValue("--forward-signals"),
                     BootConfig.Forward.class, BootConfig.Forward.GROUP);
             Map<Signal, Signal> rewrite = new LinkedHashMap<>();
@@ -270,8 +269,18 @@ public final class MyInit {
                 if (colon < 0) throw new IllegalArgumentException("--rewrite: '" + r + "' is not FROM:TO (e.g. USR1:HUP, WINCH:0)");
                 Signal from = signal("--rewrite", r.substring(0, colon));
                 String to = r.substring(colon + 1).strip();
+                if (from != Signal.TERM && !SignalRouter.FORWARDED.contains(from)) {
+                    throw new IllegalArgumentException("--rewrite: " + from.fullName() + " is never forwarded; FROM must be "
+                            + "TERM or one of " + String.join(", ", SignalRouter.FORWARDED.stream().map(Signal::name).toList()));
+                }
+                if (from == Signal.TERM && to.equals("0")) {
+                    throw new IllegalArgumentException("--rewrite: TERM:0 would leave the main command without a stop signal");
+                }
                 if (to.equals("0")) dropped.add(from);
-                else if (from == Signal.TERM) stop = signal("--rewrite", to);
+                else if (from == Signal.TERM) {
+                    // TERM:X is the stop signal X; a --stop-signal on the command line wins over it
+                    if (!onCommandLine("--stop-signal")) stop = signal("--rewrite", to);
+                }
                 else rewrite.put(from, signal("--rewrite", to));
             }
             String notReady = stringValue("--services-not-ready");
@@ -295,6 +304,29 @@ public final class MyInit {
                     forward, rewrite, dropped, stop, optionalDuration("--wait-for-services"),
                     !"warn".equals(notReady), optionalDuration("--wait-for-descendants"),
                     optionalDuration("--main-timeout"), success);
+        }
+
+        /** @return true if the option was given on the command line (not from its env default) */
+        private boolean onCommandLine(String name) {
+            return !spec.findOption(name).originalStringValues().isEmpty();
+        }
+
+        /**
+         * {@code --kill-all} and {@code --no-kill-all-on-exit}: the command line wins over both env
+         * defaults; on the command line, {@code --no-kill-all-on-exit} with another mode is an error.
+         */
+        private BootConfig.KillAll killAllMode() {
+            BootConfig.KillAll mode = choice("--kill-all", stringValue("--kill-all"), BootConfig.KillAll.class, null);
+            if (onCommandLine("--no-kill-all-on-exit")) {
+                if (onCommandLine("--kill-all") && mode != BootConfig.KillAll.NEVER) {
+                    throw new IllegalArgumentException("--no-kill-all-on-exit contradicts --kill-all="
+                            + stringValue("--kill-all"));
+                }
+                return BootConfig.KillAll.NEVER;
+            }
+            if (onCommandLine("--kill-all")) return mode;
+            if (flagValue("--no-kill-all-on-exit")) return BootConfig.KillAll.NEVER;
+            return mode == null ? BootConfig.KillAll.AUTO : mode;
         }
 
         private static Signal signal(String option, String text) {
