@@ -54,10 +54,24 @@ public final class MyInit {
             EventLog log = logRef.get();
             if (log != null) log.debug("signal.received", "Received " + s.fullName() + ".", "signal", s.number());
         });
-        router.install();
+        String[] raw = RawArguments.of(args);
+        boolean signalfd = SignalMode.reexecuted();
+        if (signalfd) {
+            String problem = SignalMode.adopt(router);
+            if (problem != null) {
+                System.err.println("*** my_init: --signal-mode=signalfd: " + problem);
+                System.exit(1);
+            }
+        } else {
+            router.install();
+            if (SignalMode.requested(raw, Phase.Env.processEnvironment())) {
+                System.err.println("*** my_init: cannot use --signal-mode=signalfd (" + SignalMode.reexec(abort)
+                        + "); going on with signal handlers.");
+            }
+        }
         int status;
         try {
-            status = run(RawArguments.of(args), abort, router, logRef);
+            status = run(raw, abort, router, logRef, signalfd);
         } catch (InterruptedException e) {
             status = 1;
         }
@@ -65,10 +79,11 @@ public final class MyInit {
         System.exit(status);
     }
 
-    private static int run(String[] args, Abort abort, SignalRouter router, AtomicReference<EventLog> logRef)
-            throws InterruptedException {
+    private static int run(String[] args, Abort abort, SignalRouter router, AtomicReference<EventLog> logRef,
+                           boolean signalfd) throws InterruptedException {
         Map<String, String> env = Phase.Env.processEnvironment();
         Options options = new Options(env);
+        options.signalfd = signalfd;
         CommandLine cl = options.commandLine();
         try {
             cl.parseArgs(args);
@@ -126,6 +141,8 @@ public final class MyInit {
     static final class Options {
         private final Map<String, String> env;
         private final CommandSpec spec = CommandSpec.create();
+        /** True when the init runs in signalfd mode (QUIT is then forwarded too). */
+        boolean signalfd;
 
         Options(Map<String, String> env) {
             this.env = env;
@@ -164,6 +181,9 @@ public final class MyInit {
             option("--wait-for-descendants", "TIMEOUT", "After the main command exits, wait up to TIMEOUT (default "
                     + "10s) for its descendants to exit before shutting down.", "10s");
             option("--main-timeout", "DURATION", "Stop the main command after DURATION; the init then exits 124.", null);
+            option("--signal-mode", "MODE", "handlers (default): HotSpot's signal handlers, QUIT prints a thread "
+                    + "dump; signalfd: re-execute the JVM once with the signals blocked and -Xrs and read them from a "
+                    + "signalfd, so QUIT is forwarded too (costs a second JVM start).", null);
             option("--log-format", "FORMAT", "text (*** lines, default) or json (one object per line).", null);
             spec.addOption(OptionSpec.builder("--success-exit-status").paramLabel("N").type(List.class)
                     .auxiliaryTypes(String.class).description("Exit 0 when the main command exits N (repeatable).").build());
@@ -269,9 +289,12 @@ public final class MyInit {
                 if (colon < 0) throw new IllegalArgumentException("--rewrite: '" + r + "' is not FROM:TO (e.g. USR1:HUP, WINCH:0)");
                 Signal from = signal("--rewrite", r.substring(0, colon));
                 String to = r.substring(colon + 1).strip();
-                if (from != Signal.TERM && !SignalRouter.FORWARDED.contains(from)) {
-                    throw new IllegalArgumentException("--rewrite: " + from.fullName() + " is never forwarded; FROM must be "
-                            + "TERM or one of " + String.join(", ", SignalRouter.FORWARDED.stream().map(Signal::name).toList()));
+                List<Signal> forwarded = new ArrayList<>(SignalRouter.FORWARDED);
+                if (signalfd) forwarded.add(Signal.QUIT);
+                if (from != Signal.TERM && !forwarded.contains(from)) {
+                    throw new IllegalArgumentException("--rewrite: " + from.fullName() + " is never forwarded"
+                            + (from == Signal.QUIT ? " (unless --signal-mode=signalfd)" : "") + "; FROM must be TERM or one of "
+                            + String.join(", ", forwarded.stream().map(Signal::name).toList()));
                 }
                 if (from == Signal.TERM && to.equals("0")) {
                     throw new IllegalArgumentException("--rewrite: TERM:0 would leave the main command without a stop signal");
@@ -282,6 +305,10 @@ public final class MyInit {
                     if (!onCommandLine("--stop-signal")) stop = signal("--rewrite", to);
                 }
                 else rewrite.put(from, signal("--rewrite", to));
+            }
+            String mode = stringValue("--signal-mode");
+            if (mode != null && !Set.of("handlers", "signalfd").contains(mode.strip())) {
+                throw new IllegalArgumentException("--signal-mode: '" + mode + "' is not handlers or signalfd");
             }
             String notReady = stringValue("--services-not-ready");
             if (notReady != null && !Set.of("fail", "warn").contains(notReady)) {

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  *       {@code tcsetpgrp(3)}; children get them back at their default (SETSIGDEF).</li>
  *   <li>QUIT: owned by HotSpot (thread dump on stdout); it cannot be caught. It never stops the init.</li>
  * </ul>
+ * In {@code --signal-mode=signalfd} the handlers are not installed: {@link SignalFd} reads every
+ * signal and calls {@link #deliver}, QUIT included (then forwarded like the others).
  * Without {@code -Xrs} the JVM would otherwise exit on TERM/INT/HUP through its shutdown hooks,
  * so {@link #install} must run first thing in {@code main}.
  */

@@ -42,6 +42,8 @@ class BadValuesIT {
             --wait-for-descendants=-1         |                                  | --wait-for-descendants
             --no-kill-all-on-exit --kill-all=always |                            | --kill-all
             --rewrite QUIT:HUP                |                                  | --rewrite
+            --signal-mode=maybe               |                                  | --signal-mode
+            --signal-mode=signalfd --kill-all=x |                              | --kill-all
                                               | MY_INIT_KILL_ALL=sometimes       | --kill-all
                                               | MY_INIT_MAIN_TIMEOUT=abc         | --main-timeout
                                               | MY_INIT_STOP_SIGNAL=NOPE         | --stop-signal

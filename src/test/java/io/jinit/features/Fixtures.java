@@ -19,6 +19,8 @@ final class Fixtures {
     /**
      * Writes {@code main.sh} under {@code root}: it traps each of {@code signals} (appending the
      * name to {@code main.got}), starts a child shell in the same process group that does the same
+     * (through {@code env --default-signal}: sh starts background jobs with INT and QUIT ignored,
+     * and an ignored signal cannot be trapped)
      * into {@code child.got}, touches {@code main.ready} once both trap, then loops until
      * {@code stop} exists and exits 7. The traps run within ~0.1 s of a delivery.
      *
@@ -29,7 +31,7 @@ final class Fixtures {
         Shell.script(root.resolve("main.sh"), """
                 for s in %1$s; do trap "echo $s >> $M/main.got" $s; done
                 echo $$ > $M/main.pid
-                sh -c 'for s in %1$s; do trap "echo $s >> $M/child.got" $s; done
+                env --default-signal sh -c 'for s in %1$s; do trap "echo $s >> $M/child.got" $s; done
                        echo $$ > $M/child.pid
                        touch $M/child.ready
                        while [ ! -f $M/stop ]; do sleep 0.1; done' &

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SIGQUIT is HotSpot's (a thread dump on the init's stdout); it is not forwarded, and the init
- * keeps going. (Forwarding QUIT needs the {@code --signal-mode=signalfd} re-exec, not done.)
+ * keeps going. ({@code --signal-mode=signalfd} forwards QUIT instead: see SignalFdIT.)
  */
 @Timeout(240)
 class QuitIT {
