@@ -172,6 +172,8 @@ public sealed interface Phase {
             rt.log().info("runit.start", "Booting runit daemon...");
             String runsvdir = Files.isExecutable(Path.of("/usr/bin/runsvdir")) ? "/usr/bin/runsvdir" : "runsvdir";
             ChildProcess runit;
+            // runit-only mode: signals from now on go to runsvdir (Main hands them over)
+            if (rt.config().mainCommand().isEmpty()) rt.signals().hold();
             try {
                 runit = rt.commands().start(Command.of(
                         List.of(runsvdir, "-P", rt.config().paths().serviceDir().toString()), env));
@@ -204,14 +206,16 @@ public sealed interface Phase {
             Command command = Command.of(argv, env).inNewProcessGroup();
             if (Terminal.inForeground()) command = command.inForegroundOf(0);
             ChildProcess main;
+            rt.signals().hold();
             try {
                 main = rt.commands().start(command);
             } catch (CannotExecuteException e) {
+                rt.signals().forwardTo(null);
                 rt.log().error("main.not_started", e.getMessage(), "status", e.exitStatus(), "errno", e.errno());
                 return new Shutdown(rt, env, runit, Outcome.of(e.exitStatus()), false);
             }
-            rt.log().debug("main.started", argv.getFirst() + " started as PID " + main.pid(), "pid", main.pid());
             rt.signals().forwardTo(Forwarding.to(main, rt));
+            rt.log().debug("main.started", argv.getFirst() + " started as PID " + main.pid(), "pid", main.pid());
             try {
                 Optional<WaitStatus> status = rt.commands().await(main, rt.config().mainTimeout());
                 if (status.isEmpty()) {

@@ -54,10 +54,24 @@ public final class MyInit {
             EventLog log = logRef.get();
             if (log != null) log.debug("signal.received", "Received " + s.fullName() + ".", "signal", s.number());
         });
-        router.install();
+        String[] raw = RawArguments.of(args);
+        boolean signalfd = SignalMode.reexecuted();
+        if (signalfd) {
+            String problem = SignalMode.adopt(router);
+            if (problem != null) {
+                System.err.println("*** my_init: --signal-mode=signalfd: " + problem);
+                System.exit(1);
+            }
+        } else {
+            router.install();
+            if (SignalMode.requested(raw, Phase.Env.processEnvironment())) {
+                System.err.println("*** my_init: cannot use --signal-mode=signalfd (" + SignalMode.reexec(abort)
+                        + "); going on with signal handlers.");
+            }
+        }
         int status;
         try {
-            status = run(RawArguments.of(args), abort, router, logRef);
+            status = run(raw, abort, router, logRef, signalfd);
         } catch (InterruptedException e) {
             status = 1;
         }
@@ -65,10 +79,11 @@ public final class MyInit {
         System.exit(status);
     }
 
-    private static int run(String[] args, Abort abort, SignalRouter router, AtomicReference<EventLog> logRef)
-            throws InterruptedException {
+    private static int run(String[] args, Abort abort, SignalRouter router, AtomicReference<EventLog> logRef,
+                           boolean signalfd) throws InterruptedException {
         Map<String, String> env = Phase.Env.processEnvironment();
         Options options = new Options(env);
+        options.signalfd = signalfd;
         CommandLine cl = options.commandLine();
         try {
             cl.parseArgs(args);
@@ -126,6 +141,8 @@ public final class MyInit {
     static final class Options {
         private final Map<String, String> env;
         private final CommandSpec spec = CommandSpec.create();
+        /** True when the init runs in signalfd mode (QUIT is then forwarded too). */
+        boolean signalfd;
 
         Options(Map<String, String> env) {
             this.env = env;
@@ -169,6 +186,9 @@ public final class MyInit {
             option("--wait-for-descendants", "TIMEOUT", "After the main command exits, wait up to TIMEOUT (default "
                     + "10s) for its descendants to exit before shutting down.", "10s");
             option("--main-timeout", "DURATION", "Stop the main command after DURATION; the init then exits 124.", null);
+            option("--signal-mode", "MODE", "handlers (default): HotSpot's signal handlers, QUIT prints a thread "
+                    + "dump; signalfd: re-execute the JVM once with the signals blocked and -Xrs and read them from a "
+                    + "signalfd, so QUIT is forwarded too (costs a second JVM start).", null);
             option("--log-format", "FORMAT", "text (*** lines, default) or json (one object per line).", null);
             spec.addOption(OptionSpec.builder("--success-exit-status").paramLabel("N").type(List.class)
                     .auxiliaryTypes(String.class).description("Exit 0 when the main command exits N (repeatable).").build());
@@ -263,8 +283,7 @@ public final class MyInit {
             Duration killAll = Durations.seconds("KILL_ALL_PROCESSES_TIMEOUT", env.getOrDefault("KILL_ALL_PROCESSES_TIMEOUT", "30"));
             String root = stringValue("--root");
             InitPaths paths = InitPaths.under(Path.of(root == null ? "/" : root), env.get("ENV_INIT_DIRECTORY"));
-            BootConfig.KillAll killAllMode = flagValue("--no-kill-all-on-exit") ? BootConfig.KillAll.NEVER
-                    : choice("--kill-all", stringValue("--kill-all"), BootConfig.KillAll.class, BootConfig.KillAll.AUTO);
+            BootConfig.KillAll killAllMode = killAllMode();
             BootConfig.Forward forward = choice("--forward-signals", stringValue("--forward-signals"),
                     BootConfig.Forward.class, BootConfig.Forward.GROUP);
             Map<Signal, Signal> rewrite = new LinkedHashMap<>();
@@ -275,9 +294,26 @@ public final class MyInit {
                 if (colon < 0) throw new IllegalArgumentException("--rewrite: '" + r + "' is not FROM:TO (e.g. USR1:HUP, WINCH:0)");
                 Signal from = signal("--rewrite", r.substring(0, colon));
                 String to = r.substring(colon + 1).strip();
+                List<Signal> forwarded = new ArrayList<>(SignalRouter.FORWARDED);
+                if (signalfd) forwarded.add(Signal.QUIT);
+                if (from != Signal.TERM && !forwarded.contains(from)) {
+                    throw new IllegalArgumentException("--rewrite: " + from.fullName() + " is never forwarded"
+                            + (from == Signal.QUIT ? " (unless --signal-mode=signalfd)" : "") + "; FROM must be TERM or one of "
+                            + String.join(", ", forwarded.stream().map(Signal::name).toList()));
+                }
+                if (from == Signal.TERM && to.equals("0")) {
+                    throw new IllegalArgumentException("--rewrite: TERM:0 would leave the main command without a stop signal");
+                }
                 if (to.equals("0")) dropped.add(from);
-                else if (from == Signal.TERM) stop = signal("--rewrite", to);
+                else if (from == Signal.TERM) {
+                    // TERM:X is the stop signal X; a --stop-signal on the command line wins over it
+                    if (!onCommandLine("--stop-signal")) stop = signal("--rewrite", to);
+                }
                 else rewrite.put(from, signal("--rewrite", to));
+            }
+            String mode = stringValue("--signal-mode");
+            if (mode != null && !Set.of("handlers", "signalfd").contains(mode.strip())) {
+                throw new IllegalArgumentException("--signal-mode: '" + mode + "' is not handlers or signalfd");
             }
             String notReady = stringValue("--services-not-ready");
             if (notReady != null && !Set.of("fail", "warn").contains(notReady)) {
@@ -300,6 +336,29 @@ public final class MyInit {
                     forward, rewrite, dropped, stop, optionalDuration("--wait-for-services"),
                     !"warn".equals(notReady), optionalDuration("--wait-for-descendants"),
                     optionalDuration("--main-timeout"), success);
+        }
+
+        /** @return true if the option was given on the command line (not from its env default) */
+        private boolean onCommandLine(String name) {
+            return !spec.findOption(name).originalStringValues().isEmpty();
+        }
+
+        /**
+         * {@code --kill-all} and {@code --no-kill-all-on-exit}: the command line wins over both env
+         * defaults; on the command line, {@code --no-kill-all-on-exit} with another mode is an error.
+         */
+        private BootConfig.KillAll killAllMode() {
+            BootConfig.KillAll mode = choice("--kill-all", stringValue("--kill-all"), BootConfig.KillAll.class, null);
+            if (onCommandLine("--no-kill-all-on-exit")) {
+                if (onCommandLine("--kill-all") && mode != BootConfig.KillAll.NEVER) {
+                    throw new IllegalArgumentException("--no-kill-all-on-exit contradicts --kill-all="
+                            + stringValue("--kill-all"));
+                }
+                return BootConfig.KillAll.NEVER;
+            }
+            if (onCommandLine("--kill-all")) return mode;
+            if (flagValue("--no-kill-all-on-exit")) return BootConfig.KillAll.NEVER;
+            return mode == null ? BootConfig.KillAll.AUTO : mode;
         }
 
         private static Signal signal(String option, String text) {

@@ -12,6 +12,8 @@ public final class Errno {
     public static final int ESRCH = 3;
     /** Interrupted system call. */
     public static final int EINTR = 4;
+    /** Input/output error (also: a short read where a whole record was due). */
+    public static final int EIO = 5;
     /** Exec format error (a file without {@code #!} that is not an ELF binary). */
     public static final int ENOEXEC = 8;
     /** No child processes. */

@@ -145,6 +145,20 @@ public final class Libc {
         static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
     }
 
+    /** {@code pthread_sigmask(2)} {@code how}: add the set to the mask. */
+    public static final int SIG_BLOCK = 0;
+    /** {@code pthread_sigmask(2)} {@code how}: replace the mask by the set. */
+    public static final int SIG_SETMASK = 2;
+    /** Size of one {@code struct signalfd_siginfo} ({@code sys/signalfd.h}); {@code ssi_signo} is its first field. */
+    public static final int SIGNALFD_SIGINFO_SIZE = 128;
+    private static final MethodHandle PTHREAD_SIGMASK =
+            handle("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle SIGNALFD = handle("signalfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle READ = handle("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+    private static final MethodHandle EXECV = handle("execv", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), true);
+    private static final MethodHandle SETENV = handle("setenv", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle UNSETENV = handle("unsetenv", FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
+
     private static MemorySegment symbol(String name) {
         return LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
     }
@@ -501,5 +515,110 @@ public final class Libc {
         for (int i = 0; i < strings.size(); i++) array.setAtIndex(ADDRESS, i, cString(arena, strings.get(i)));
         array.setAtIndex(ADDRESS, strings.size(), MemorySegment.NULL);
         return array;
+    }
+
+    /**
+     * Changes the calling thread's signal mask ({@code pthread_sigmask(3)}). Signals are given as
+     * a bit set: bit {@code n-1} is signal {@code n} (1..64), the layout of the first word of
+     * glibc's {@code sigset_t}. Threads created later by this thread inherit the mask, and
+     * {@code execve(2)} keeps it.
+     *
+     * @param how  {@link #SIG_BLOCK} or {@link #SIG_SETMASK}
+     * @param set  the signals
+     * @return the previous mask, as the same kind of bit set
+     */
+    public static long pthreadSigmask(int how, long set) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment newSet = arena.allocate(SIGSET_T);
+            MemorySegment oldSet = arena.allocate(SIGSET_T);
+            newSet.set(JAVA_LONG, 0, set);
+            int r = (int) PTHREAD_SIGMASK.invokeExact(how, newSet, oldSet);
+            if (r != 0) throw new PosixException("pthread_sigmask", r);
+            return oldSet.get(JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Creates a {@code signalfd(2)} (close-on-exec) that receives the given signals; they must
+     * be blocked in every thread, or they are delivered the usual way instead.
+     *
+     * @param set the signals, bit {@code n-1} for signal {@code n}
+     * @return the new file descriptor
+     */
+    public static int signalfd(long set) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment mask = arena.allocate(SIGSET_T);
+            mask.set(JAVA_LONG, 0, set);
+            int fd = (int) SIGNALFD.invokeExact(cs, -1, mask, O_CLOEXEC);
+            if (fd < 0) throw new PosixException("signalfd", errno(cs));
+            return fd;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Reads one signal from a signalfd, blocking until one is pending (retries on EINTR).
+     *
+     * @param fd a descriptor from {@link #signalfd}
+     * @return the signal number ({@code ssi_signo})
+     */
+    public static int readSignal(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment info = arena.allocate(SIGNALFD_SIGINFO_SIZE, 8);
+            while (true) {
+                long n = (long) READ.invokeExact(cs, fd, info, (long) SIGNALFD_SIGINFO_SIZE);
+                if (n == SIGNALFD_SIGINFO_SIZE) return info.get(JAVA_INT, 0);
+                if (n < 0 && errno(cs) == Errno.EINTR) continue;
+                throw new PosixException("read(signalfd)", n < 0 ? errno(cs) : Errno.EIO);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Replaces this process's program ({@code execv(3)}): same PID, the calling thread's signal
+     * mask and the environment ({@code environ}) are kept; every other thread ends. Returns only
+     * by throwing.
+     *
+     * @param path the program, raw bytes
+     * @param argv the arguments, argv[0] first, raw bytes
+     * @throws PosixException when the exec failed (the process goes on unchanged)
+     */
+    public static void execv(byte[] path, List<byte[]> argv) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            int r = (int) EXECV.invokeExact(cs, cString(arena, path), cStringArray(arena, argv));
+            throw new PosixException("execv", r == 0 ? Errno.EPERM : errno(cs));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Sets a variable in this process's environment ({@code setenv(3)}), overwriting it. */
+    public static void setenv(String name, String value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            int r = (int) SETENV.invokeExact(cs, cString(arena, RawStrings.encode(name)), cString(arena, RawStrings.encode(value)), 1);
+            if (r != 0) throw new PosixException("setenv", errno(cs));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Removes a variable from this process's environment ({@code unsetenv(3)}). */
+    public static void unsetenv(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            int r = (int) UNSETENV.invokeExact(cs, cString(arena, RawStrings.encode(name)));
+            if (r != 0) throw new PosixException("unsetenv", errno(cs));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 }

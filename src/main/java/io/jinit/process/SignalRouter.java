@@ -2,8 +2,8 @@ package io.jinit.process;
 
 import io.jinit.posix.Signal;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  *       {@code tcsetpgrp(3)}; children get them back at their default (SETSIGDEF).</li>
  *   <li>QUIT: owned by HotSpot (thread dump on stdout); it cannot be caught. It never stops the init.</li>
  * </ul>
+ * In {@code --signal-mode=signalfd} the handlers are not installed: {@link SignalFd} reads every
+ * signal and calls {@link #deliver}, QUIT included (then forwarded like the others).
  * Without {@code -Xrs} the JVM would otherwise exit on TERM/INT/HUP through its shutdown hooks,
  * so {@link #install} must run first thing in {@code main}.
  */
@@ -30,8 +32,12 @@ public final class SignalRouter {
     public static final List<Signal> IGNORED = List.of(Signal.TTIN, Signal.TTOU);
 
     private final Abort abort;
-    private final AtomicReference<Consumer<Signal>> target = new AtomicReference<>();
     private final Consumer<Signal> onReceive;
+    /** Guards {@link #target}, {@link #holding} and {@link #held}. */
+    private final Object lock = new Object();
+    private Consumer<Signal> target;
+    private boolean holding;
+    private final List<Signal> held = new ArrayList<>();
 
     /**
      * @param abort     requested by TERM and INT
@@ -69,16 +75,41 @@ public final class SignalRouter {
             abort.request(s);
             return;
         }
-        Consumer<Signal> t = target.get();
+        Consumer<Signal> t;
+        synchronized (lock) {
+            t = target;
+            if (t == null && holding) {
+                held.add(s);
+                return;
+            }
+        }
         if (t != null) t.accept(s);
     }
 
     /**
-     * Sets where forwarded signals go from now on.
+     * Keeps the signals to forward that arrive from now until the next {@link #forwardTo}, which
+     * delivers them. Called just before a command that will be the target is started, so a signal
+     * that arrives while it starts is not lost.
+     */
+    public void hold() {
+        synchronized (lock) {
+            holding = true;
+        }
+    }
+
+    /**
+     * Sets where forwarded signals go from now on, and delivers there any signal held since {@link #hold}.
      *
-     * @param newTarget receives each forwarded signal, or null to drop them
+     * @param newTarget receives each forwarded signal, or null to drop them (held ones too)
      */
     public void forwardTo(Consumer<Signal> newTarget) {
-        target.set(newTarget);
+        List<Signal> pending;
+        synchronized (lock) {
+            target = newTarget;
+            holding = false;
+            pending = List.copyOf(held);
+            held.clear();
+        }
+        if (newTarget != null) pending.forEach(newTarget);
     }
 }
