@@ -43,7 +43,7 @@ public final class InitRoot {
     public Path path() { return dir; }
 
     /** @return root/etc */
-    Path etc() { return dir.resolve("etc"); }
+    public Path etc() { return dir.resolve("etc"); }
 
     /** @return root/etc/container_environment */
     Path envDir() { return etc().resolve("container_environment"); }
@@ -123,7 +123,7 @@ public final class InitRoot {
      * @param runBody the body of the {@code #!/bin/sh} run script
      * @return the service directory
      */
-    Path service(String name, String runBody) {
+    public Path service(String name, String runBody) {
         Path d = serviceDir().resolve(name);
         sh(d.resolve("run"), runBody);
         return d;
