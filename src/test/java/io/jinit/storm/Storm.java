@@ -183,6 +183,9 @@ final class Storm {
         }
     }
 
+    /** After this many failed runs the remaining runs of a test are skipped (a broken init hangs each run). */
+    static final int FAIL_FAST = 3;
+
     /**
      * Runs {@code runs} independent runs, {@code parallel} at a time, and collects what each
      * returned; a run that throws becomes its exception's description.
@@ -190,20 +193,32 @@ final class Storm {
      * @param runs how many
      * @param parallel how many at once (the machine has 2 cores; an init run is mostly JVM start)
      * @param run the run, given its index; returns null when fine, else a failure description
-     * @return the failure descriptions, in run order
+     * @return the failure descriptions, in run order (plus a note if runs were skipped after
+     *     {@link #FAIL_FAST} failures)
      */
     static List<String> runAll(int runs, int parallel, IntFunction<String> run) {
         List<String> failures = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger skipped = new java.util.concurrent.atomic.AtomicInteger();
         try (ExecutorService pool = Executors.newFixedThreadPool(parallel)) {
             List<Future<String>> fs = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 int n = i;
                 fs.add(pool.submit(() -> {
-                    try {
-                        return run.apply(n);
-                    } catch (AssertionError | RuntimeException e) {
-                        return "run " + n + ": " + e;
+                    if (failed.get() >= FAIL_FAST) {
+                        skipped.incrementAndGet();
+                        return null;
                     }
+                    String r;
+                    try {
+                        r = run.apply(n);
+                    } catch (AssertionError | RuntimeException e) {
+                        r = "run " + n + ": " + e;
+                    }
+                    if (r != null) {
+                        failed.incrementAndGet();
+                    }
+                    return r;
                 }));
             }
             for (Future<String> f : fs) {
@@ -216,6 +231,9 @@ final class Storm {
                     failures.add(e.toString());
                 }
             }
+        }
+        if (skipped.get() > 0) {
+            failures.add(skipped.get() + " more runs skipped after " + FAIL_FAST + " failures");
         }
         return failures;
     }
