@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * layout of the contract, plus an {@code out/} directory where test scripts leave markers.
  * Paths handed to scripts are absolute, so scripts work whatever their cwd.
  */
-final class InitRoot {
+public final class InitRoot {
     private final Path dir;
 
     /**
@@ -24,7 +24,7 @@ final class InitRoot {
      *
      * @param dir an empty directory (a JUnit temp dir)
      */
-    InitRoot(Path dir) {
+    public InitRoot(Path dir) {
         this.dir = dir.toAbsolutePath();
         try {
             Files.createDirectories(etc());
@@ -40,10 +40,10 @@ final class InitRoot {
     }
 
     /** @return the root directory (absolute) */
-    Path path() { return dir; }
+    public Path path() { return dir; }
 
     /** @return root/etc */
-    Path etc() { return dir.resolve("etc"); }
+    public Path etc() { return dir.resolve("etc"); }
 
     /** @return root/etc/container_environment */
     Path envDir() { return etc().resolve("container_environment"); }
@@ -52,7 +52,7 @@ final class InitRoot {
     Path envSh() { return etc().resolve("container_environment.sh"); }
 
     /** @return root/etc/my_init.d */
-    Path startupDir() { return etc().resolve("my_init.d"); }
+    public Path startupDir() { return etc().resolve("my_init.d"); }
 
     /** @return root/etc/rc.local */
     Path rcLocal() { return etc().resolve("rc.local"); }
@@ -73,7 +73,7 @@ final class InitRoot {
      * @param name a marker name
      * @return root/out/name
      */
-    Path out(String name) { return out().resolve(name); }
+    public Path out(String name) { return out().resolve(name); }
 
     /**
      * Writes an executable (0755) file with exactly this content.
@@ -82,7 +82,7 @@ final class InitRoot {
      * @param content its content
      * @return file
      */
-    static Path executable(Path file, String content) {
+    public static Path executable(Path file, String content) {
         return write(file, content, "rwxr-xr-x");
     }
 
@@ -93,7 +93,7 @@ final class InitRoot {
      * @param body the script after the shebang line
      * @return file
      */
-    static Path sh(Path file, String body) {
+    public static Path sh(Path file, String body) {
         return executable(file, "#!/bin/sh\n" + body + (body.endsWith("\n") ? "" : "\n"));
     }
 
@@ -123,7 +123,7 @@ final class InitRoot {
      * @param runBody the body of the {@code #!/bin/sh} run script
      * @return the service directory
      */
-    Path service(String name, String runBody) {
+    public Path service(String name, String runBody) {
         Path d = serviceDir().resolve(name);
         sh(d.resolve("run"), runBody);
         return d;
@@ -133,7 +133,7 @@ final class InitRoot {
      * @param file a file
      * @return its content as UTF-8, or "" if it does not exist
      */
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -145,7 +145,7 @@ final class InitRoot {
      * @param file a file
      * @return its lines, or an empty list if it does not exist
      */
-    static List<String> lines(Path file) {
+    public static List<String> lines(Path file) {
         return read(file).lines().toList();
     }
 

@@ -38,7 +38,7 @@ import java.util.function.Predicate;
  * Every run has a hard timeout: past it the whole namespace (or every descendant) is
  * SIGKILLed and the test fails with the process tree and the output so far.
  */
-final class MyInitRun {
+public final class MyInitRun {
 
     /** How the init is started. */
     enum Mode { PID1, CHILD, NESTED_CHILD }
@@ -73,7 +73,7 @@ final class MyInitRun {
      * @param root the fake root ({@code --root})
      * @return a builder for a PID-1 run with a 30 s timeout
      */
-    static MyInitRun in(InitRoot root) {
+    public static MyInitRun in(InitRoot root) {
         return new MyInitRun(root);
     }
 
@@ -87,7 +87,7 @@ final class MyInitRun {
     }
 
     /** @return image/bin/my_init */
-    static Path binary() {
+    public static Path binary() {
         return image().resolve("bin/my_init");
     }
 
@@ -104,13 +104,13 @@ final class MyInitRun {
     MyInitRun mode(Mode m) { this.mode = m; return this; }
 
     /** @param opts options put before {@code --} @return this */
-    MyInitRun options(String... opts) { options.addAll(Arrays.asList(opts)); return this; }
+    public MyInitRun options(String... opts) { options.addAll(Arrays.asList(opts)); return this; }
 
     /** @param argv the main command, put after {@code --} @return this */
-    MyInitRun main(String... argv) { this.main = List.of(argv); return this; }
+    public MyInitRun main(String... argv) { this.main = List.of(argv); return this; }
 
     /** @param script a {@code sh -c} script as main command @return this */
-    MyInitRun mainSh(String script) { return main("sh", "-c", script); }
+    public MyInitRun mainSh(String script) { return main("sh", "-c", script); }
 
     /**
      * Replaces options and main command by exactly these arguments (after {@code --root}).
@@ -124,7 +124,7 @@ final class MyInitRun {
     MyInitRun rootByEnv() { this.rootOption = false; return this; }
 
     /** @param name env var @param value its value, or null to remove it @return this */
-    MyInitRun env(String name, String value) {
+    public MyInitRun env(String name, String value) {
         if (value == null) {
             env.remove(name);
         } else {
@@ -148,7 +148,7 @@ final class MyInitRun {
     }
 
     /** @param t the hard bound for the whole run @return this */
-    MyInitRun timeout(Duration t) { this.timeout = t; return this; }
+    public MyInitRun timeout(Duration t) { this.timeout = t; return this; }
 
     /** @return the init's argv (after the program) */
     List<String> initArgs() {
@@ -174,7 +174,7 @@ final class MyInitRun {
      *
      * @return what happened
      */
-    Result run() {
+    public Result run() {
         try (Running r = start()) {
             return r.await();
         }
@@ -185,7 +185,7 @@ final class MyInitRun {
      *
      * @return the running init; close it (or await it) in every case
      */
-    Running start() {
+    public Running start() {
         List<String> cmd = new ArrayList<>(startState());
         Path harness = root.path().resolveSibling(root.path().getFileName() + "-harness");
         Map<String, String> e = new LinkedHashMap<>(env);
@@ -306,10 +306,10 @@ final class MyInitRun {
     }
 
     /** A stderr line and when it arrived (System.nanoTime). */
-    record Line(String text, long nanos) {}
+    public record Line(String text, long nanos) {}
 
     /** A started init. */
-    static final class Running implements AutoCloseable {
+    public static final class Running implements AutoCloseable {
         private final Process process;
         private final long startNanos;
         private final Mode mode;
@@ -394,7 +394,7 @@ final class MyInitRun {
          *
          * @return the PID
          */
-        long initPid() {
+        public long initPid() {
             synchronized (pidLock) {
                 if (initPid <= 0) {
                     initPid = findInitPid();
@@ -463,7 +463,7 @@ final class MyInitRun {
          * @param bound how long to wait
          * @return the line
          */
-        Line awaitStderr(String text, Duration bound) {
+        public Line awaitStderr(String text, Duration bound) {
             return awaitStderr(l -> l.contains(text), bound, "a stderr line containing \"" + text + "\"");
         }
 
@@ -507,7 +507,7 @@ final class MyInitRun {
          * @param file the file
          * @param bound how long to wait
          */
-        void awaitFile(Path file, Duration bound) {
+        public void awaitFile(Path file, Duration bound) {
             if (!InitRoot.awaitFile(file, bound)) {
                 throw new AssertionError("waited " + bound.toMillis() + " ms for " + file + "\n" + describeNow());
             }
@@ -535,7 +535,7 @@ final class MyInitRun {
         }
 
         /** @return true while the launched program runs */
-        boolean isAlive() {
+        public boolean isAlive() {
             return process.isAlive();
         }
 
@@ -550,7 +550,7 @@ final class MyInitRun {
          * @return the result
          * @throws AssertionError on timeout, after killing everything the run started
          */
-        Result await() {
+        public Result await() {
             long left = timeout.toNanos() - (System.nanoTime() - startNanos);
             boolean done;
             try {
@@ -589,7 +589,7 @@ final class MyInitRun {
         }
 
         /** @return a description of the run so far, for failure messages */
-        synchronized String describeNow() {
+        public synchronized String describeNow() {
             return "command: " + command + "\nalive: " + process.isAlive() + ", elapsed " + elapsed().toMillis() + " ms\n"
                     + "--- stderr ---\n" + stderr.toString(StandardCharsets.UTF_8)
                     + "--- stdout ---\n" + Result.head(stdoutBytes());
@@ -650,16 +650,16 @@ final class MyInitRun {
      * @param mode how it was run
      * @param harness the NESTED_CHILD report directory
      */
-    record Result(int exitCode, byte[] stdout, byte[] stderr, List<Line> lines, long startNanos, long endNanos,
+    public record Result(int exitCode, byte[] stdout, byte[] stderr, List<Line> lines, long startNanos, long endNanos,
                   Mode mode, Path harness) {
 
         /** @return stdout as UTF-8 */
-        String out() {
+        public String out() {
             return new String(stdout, StandardCharsets.UTF_8);
         }
 
         /** @return stderr as UTF-8 */
-        String err() {
+        public String err() {
             return new String(stderr, StandardCharsets.UTF_8);
         }
 
@@ -669,12 +669,12 @@ final class MyInitRun {
         }
 
         /** @return the stderr lines that start with "*** " */
-        List<String> logLines() {
+        public List<String> logLines() {
             return errLines().stream().filter(l -> l.startsWith("*** ")).toList();
         }
 
         /** @return wall time from start to exit */
-        Duration elapsed() {
+        public Duration elapsed() {
             return Duration.ofNanos(endNanos - startNanos);
         }
 
@@ -711,7 +711,7 @@ final class MyInitRun {
         }
 
         /** @return a description for assertion messages */
-        String describe() {
+        public String describe() {
             return "exit " + exitCode + " after " + elapsed().toMillis() + " ms\n--- stderr ---\n" + err()
                     + "--- stdout ---\n" + head(stdout);
         }

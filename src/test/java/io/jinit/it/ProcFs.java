@@ -19,7 +19,7 @@ import java.util.SortedSet;
  * Reads the test's own {@code /proc} (the host view: PIDs are those of the test's PID
  * namespace). Every reader tolerates processes that vanish while being read.
  */
-final class ProcFs {
+public final class ProcFs {
     private ProcFs() {}
 
     private static final Path PROC = Path.of("/proc");
@@ -33,7 +33,7 @@ final class ProcFs {
      * @param ppid the parent PID
      * @param startTime start time in clock ticks since boot (with pid, identifies a process)
      */
-    record Proc(long pid, String comm, char state, long ppid, long startTime) {
+    public record Proc(long pid, String comm, char state, long ppid, long startTime) {
         /** @return true if this is a zombie (exited, not reaped) */
         boolean zombie() {
             return state == 'Z';
@@ -65,7 +65,7 @@ final class ProcFs {
      * @param pid a PID
      * @return its stat, or empty if it does not exist (any more)
      */
-    static Optional<Proc> stat(long pid) {
+    public static Optional<Proc> stat(long pid) {
         try {
             String s = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.ISO_8859_1);
             return Optional.of(parseStat(s));
@@ -193,7 +193,7 @@ final class ProcFs {
      * @return the fields of /proc/PID/status (name to value, trimmed)
      * @throws IOException if the process is gone
      */
-    static Map<String, String> status(long pid) throws IOException {
+    public static Map<String, String> status(long pid) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
         for (String line : Files.readAllLines(PROC.resolve(pid + "/status"), StandardCharsets.ISO_8859_1)) {
             int colon = line.indexOf(':');

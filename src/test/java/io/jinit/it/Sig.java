@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * Signals (Linux x86_64 numbers) and a {@code kill(2)} of the test's own, so that the
  * tests do not depend on the product's libc boundary to observe the product.
  */
-enum Sig {
+public enum Sig {
     HUP(1), INT(2), QUIT(3), ABRT(6), KILL(9), USR1(10), SEGV(11), USR2(12),
     ALRM(14), TERM(15), CONT(18), WINCH(28);
 
@@ -41,7 +41,7 @@ enum Sig {
      * @return true if the signal was sent, false if no such process (ESRCH)
      * @throws IllegalStateException for any other error
      */
-    boolean send(long pid) {
+    public boolean send(long pid) {
         return send(pid, number);
     }
 

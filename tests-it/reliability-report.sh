@@ -1,0 +1,119 @@
+#!/bin/sh
+# Reliability report of jinit (issue 4): one Markdown table row per check, with its count
+# (cases or runs), result and time, read from the surefire/failsafe XML reports.
+#
+# Usage: tests-it/reliability-report.sh [--run] [--full] [--reports DIR]
+#   (no option)  only read target/surefire-reports and target/failsafe-reports, e.g. after
+#                `mvn -B verify` at the repo root
+#   --run        first run the reliability tests (mvn -B verify with only those tests
+#                selected), then report; the exit status is 1 if any check failed
+#   --full       with --run: the long storm counts of issue 4 (-Djinit.storm.full=true:
+#                10,000 orphans, 500 + 200 race runs, 50 PID-reuse runs)
+#   --reports D  read the reports under D (default: <repo>/target)
+# Needs python3 (XML parsing). A check whose report is missing shows "not run".
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+run=0 full=0 target="$repo/target"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --run) run=1 ;;
+    --full) full=1 ;;
+    --reports) shift; target=$1 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+mvnrc=0
+if [ "$run" = 1 ]; then
+  extra=""
+  [ "$full" = 1 ] && extra="-Djinit.storm.full=true"
+  rm -rf "$target/surefire-reports" "$target/failsafe-reports"
+  (cd "$repo" && mvn -B verify $extra \
+      -Dtest='EnvRoundTripPropertyTest,AtomicityTest' -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dit.test='AbortIT,SignalStormIT,MainCommandIT,CliIT,ChildHygieneIT,io.jinit.storm.*IT' \
+      -Dfailsafe.failIfNoSpecifiedTests=false) >&2 || mvnrc=$?
+fi
+python3 - "$target" "$mvnrc" <<'PY'
+import glob, os, re, sys
+import xml.etree.ElementTree as ET
+
+target, mvnrc = sys.argv[1], int(sys.argv[2])
+cases = []   # (classname, name, seconds, status, text)
+for d in ("surefire-reports", "failsafe-reports"):
+    for f in sorted(glob.glob(os.path.join(target, d, "TEST-*.xml"))):
+        suite = ET.parse(f).getroot()
+        suite_out = "".join(e.text or "" for e in suite.findall("system-out"))
+        for tc in suite.iter("testcase"):
+            cls = tc.get("classname", "")
+            if "." not in cls:  # jqwik names the class without its package
+                cls = os.path.basename(f)[5:-4]
+            status = "pass"
+            if tc.find("skipped") is not None:
+                status = "skipped"
+            if tc.find("failure") is not None or tc.find("error") is not None:
+                status = "FAIL"
+            text = "".join(e.text or "" for e in tc.findall("system-out")) + suite_out
+            cases.append((cls, tc.get("name", ""), float(tc.get("time", "0") or 0), status, text))
+
+def pick(cls, name_re=None):
+    return [c for c in cases if c[0].endswith("." + cls) and (name_re is None or re.search(name_re, c[1]))]
+
+def verdict(sel):
+    if not sel:
+        return "not run"
+    if any(c[3] == "FAIL" for c in sel):
+        return "FAIL"
+    if all(c[3] == "skipped" for c in sel):
+        return "skipped"
+    return "pass"
+
+def fmt_time(sel):
+    return "%.1f s" % sum(c[2] for c in sel) if sel else "-"
+
+rows = []
+def row(check, sel, count):
+    rows.append((check, count if sel else "-", verdict(sel), fmt_time(sel)))
+
+sel = pick("EnvRoundTripPropertyTest")
+m = re.search(r"env round trip: (\d+) variables \((\d+) valid names, (\d+) invalid\)", "".join(c[4] for c in sel))
+tries = re.search(r"tries = (\d+)", "".join(c[4] for c in sel))
+row("env round trip (dir, .sh in sh/dash/bash, .json)", sel,
+    "%s variables (%s valid, %s invalid names)" % m.groups() if m else ("%s tries" % tries.group(1) if tries else "%d cases" % len(sel)))
+sel = pick("AtomicityTest"); row("env files atomic (write + rename, killed JVM)", sel, "%d cases" % len(sel))
+sel = pick("AbortIT"); row("abort path: TERM/INT in each phase, second TERM", sel, "%d cases" % len(sel))
+sel = pick("SignalStormIT"); row("signal storm: 7 signals x 100 (PID 1, nested)", sel, "%d cases (%d signals)" % (len(sel), 700 * len(sel)))
+sel = pick("MainCommandIT", r"(?i)signal|sigkill"); row("main killed by TERM/KILL/SEGV/ABRT -> 128+S", sel, "%d cases" % len(sel))
+sel = pick("CliIT", r"(?i)bad|unknown|without|error|dash"); row("bad CLI input / bad timeouts -> exit 2, nothing started", sel, "%d cases" % len(sel))
+sel = pick("ChildHygieneIT"); row("child hygiene (fds 0-2, empty mask, default dispositions)", sel, "%d cases" % len(sel))
+
+# storm tests print RELIABILITY|check|count|result|detail; group them by report file (= class)
+for f in sorted(glob.glob(os.path.join(target, "failsafe-reports", "TEST-io.jinit.storm.*.xml"))):
+    cls = os.path.basename(f)[5:-4]
+    sel = [c for c in cases if c[0] == cls]
+    lines = []
+    for line in open(f, encoding="utf-8", errors="replace").read().splitlines():
+        i = line.find("RELIABILITY|")
+        if i >= 0:
+            p = line[i:].split("|")
+            if len(p) >= 5 and p not in lines:
+                lines.append(p)
+    if not lines:
+        row(cls.rsplit(".", 1)[1], sel, "%d cases" % len(sel))
+    for p in lines:
+        result = "FAIL" if p[3] != "pass" or verdict(sel) == "FAIL" else "pass"
+        rows.append(("%s: %s" % (p[1], p[4]), p[2], result, fmt_time(sel)))
+    for c in sel:
+        if c[3] == "FAIL":
+            rows.append(("%s.%s" % (cls.rsplit(".", 1)[1], c[1]), "-", "FAIL", fmt_time([c])))
+
+print("| check | count (cases/runs) | result | time |")
+print("|---|---|---|---|")
+for r in rows:
+    print("| %s | %s | %s | %s |" % r)
+bad = [r for r in rows if r[2] in ("FAIL", "not run")]
+print()
+print("%d checks, %d failed, %d not run." % (len(rows), sum(r[2] == "FAIL" for r in rows), sum(r[2] == "not run" for r in rows)))
+sys.exit(1 if mvnrc or any(r[2] == "FAIL" for r in rows) else 0)
+PY
