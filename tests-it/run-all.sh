@@ -31,6 +31,9 @@ cd "$repo"
 step "1/3 mvn -B verify (unit and PID-1 tests, target/image)"
 mvn -B verify
 
+say "reliability checks of this run:"
+bash tests-it/reliability-report.sh
+
 step "2/3 images/build.sh (jinit/base:latest)"
 bash images/build.sh --no-maven
 
