@@ -214,6 +214,7 @@ public sealed interface Phase {
                 rt.log().error("main.not_started", e.getMessage(), "status", e.exitStatus(), "errno", e.errno());
                 return new Shutdown(rt, env, runit, Outcome.of(e.exitStatus()), false);
             }
+            long started = System.nanoTime();
             rt.signals().forwardTo(Forwarding.to(main, rt));
             rt.log().debug("main.started", argv.getFirst() + " started as PID " + main.pid(), "pid", main.pid());
             try {
@@ -227,12 +228,14 @@ public sealed interface Phase {
                 }
                 rt.signals().forwardTo(null);
                 WaitStatus s = status.get();
+                long ran = (System.nanoTime() - started) / 1_000_000;
                 switch (s) {
                     case WaitStatus.Exited(int code) -> rt.log().info("main.exited",
-                            argv.getFirst() + " exited with status " + code + ".", "pid", main.pid(), "status", code);
+                            argv.getFirst() + " exited with status " + code + ".", "pid", main.pid(), "status", code,
+                            "duration_ms", ran);
                     case WaitStatus.Signaled(int signal, boolean core) -> rt.log().info("main.exited",
                             argv.getFirst() + " was killed by signal " + Signal.describe(signal) + ".",
-                            "pid", main.pid(), "signal", signal, "status", s.exitStatus());
+                            "pid", main.pid(), "signal", signal, "status", s.exitStatus(), "duration_ms", ran);
                 }
                 Descendants.awaitAfterMain(rt);
                 int code = rt.config().successExitStatuses().contains(s.exitStatus()) ? 0 : s.exitStatus();

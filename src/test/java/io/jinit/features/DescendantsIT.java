@@ -1,7 +1,6 @@
 package io.jinit.features;
 
 import io.jinit.features.Init.Result;
-import io.jinit.features.Init.Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

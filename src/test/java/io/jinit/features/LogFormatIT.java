@@ -63,6 +63,7 @@ class LogFormatIT {
         Map<String, Object> exited = event(events, "main.exited");
         assertThat(exited).containsEntry("status", 3).containsEntry("pid", started.get("pid")).containsEntry("level", "info");
         assertThat(exited.get("message")).isEqualTo("sh exited with status 3.");
+        assertThat(((Number) exited.get("duration_ms")).longValue()).as("the main command ran 1 s").isBetween(900L, 60_000L);
         assertThat(event(events, "runit.started").get("pid")).isInstanceOf(Integer.class);
         assertThat(event(events, "killall.start").get("phase")).isEqualTo("exit");
     }

@@ -92,11 +92,13 @@ class TtyIT {
     @ParameterizedTest(name = "PID 1: {0}")
     @ValueSource(booleans = {false, true})
     void theMainCommandIsTheTerminalsForegroundProcessGroup(boolean pid1) throws Exception {
-        Init init = Init.in(root).args("--skip-runit", "--", "sh", "-c", PRINT_JOB);
+        Init init = Init.in(root).args("--skip-runit", "--", "sh", "-c", PRINT_JOB + "; grep SigIgn /proc/$$/status");
         if (pid1) init.asPid1();
         Pty pty = onPty(init);
         assertThat(pty.status()).as(pty.describe()).isEqualTo(0);
         assertForegroundJob(pty);
+        // the init ignores TTIN/TTOU; its children get every signal back at its default
+        assertThat(pty.output()).as(pty.describe()).contains("SigIgn:\t0000000000000000");
     }
 
     @ParameterizedTest(name = "PID 1: {0}")
