@@ -1,6 +1,7 @@
 package io.jinit.boot;
 
 import io.jinit.posix.Libc;
+import io.jinit.process.ChildProcess;
 import io.jinit.process.ProcessTable;
 
 import java.io.IOException;
@@ -19,13 +20,16 @@ final class Descendants {
 
     private Descendants() {}
 
-    static void awaitAfterMain(InitRuntime rt) throws InterruptedException {
+    /**
+     * @param runit runsvdir, whose tree is left to the shutdown; null with {@code --skip-runit}
+     */
+    static void awaitAfterMain(InitRuntime rt, ChildProcess runit) throws InterruptedException {
         Duration limit = rt.config().waitForDescendants();
         if (limit == null) return;
         long deadline = System.nanoTime() + limit.toNanos();
         List<Integer> left;
         while (true) {
-            left = others(rt);
+            left = others(rt, runit);
             if (left.isEmpty()) {
                 rt.log().debug("descendants.done", "No descendants left.");
                 return;
@@ -38,18 +42,15 @@ final class Descendants {
     }
 
     /** Our descendants, minus runsvdir's tree (services are stopped by the shutdown). */
-    private static List<Integer> others(InitRuntime rt) {
+    private static List<Integer> others(InitRuntime rt, ChildProcess runit) {
         try {
             ProcessTable table = ProcessTable.read(rt.config().paths().proc());
-            Set<Integer> runit = new HashSet<>();
-            // runsvdir is the only child started with "-P" before the main command
-            for (int pid : table.descendantsOf(Libc.getpid())) {
-                if (rt.reaper().child(pid).map(c -> c.name().endsWith("runsvdir")).orElse(false)) {
-                    runit.add(pid);
-                    runit.addAll(table.descendantsOf(pid));
-                }
+            Set<Integer> runitTree = new HashSet<>();
+            if (runit != null && runit.status().isEmpty()) {
+                runitTree.add(runit.pid());
+                runitTree.addAll(table.descendantsOf(runit.pid()));
             }
-            return table.descendantsOf(Libc.getpid()).stream().filter(p -> !runit.contains(p)).toList();
+            return table.descendantsOf(Libc.getpid()).stream().filter(p -> !runitTree.contains(p)).toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -52,8 +52,12 @@ public sealed interface Phase {
         return exit.status();
     }
 
-    /** Start: subreaper mode when not PID 1. */
-    record Boot(InitRuntime rt) implements Phase {
+    /**
+     * Start: subreaper mode when not PID 1.
+     *
+     * @param environment the init's own environment, bytes kept ({@link Env#processEnvironment})
+     */
+    record Boot(InitRuntime rt, SequencedMap<String, String> environment) implements Phase {
         @Override
         public Phase next() {
             rt.log().phase("boot");
@@ -68,16 +72,20 @@ public sealed interface Phase {
                     rt.log().warn("boot.subreaper", "Cannot become a child subreaper: " + e.getMessage());
                 }
             }
-            return new Env(rt);
+            return new Env(rt, environment);
         }
     }
 
-    /** Import {@code /etc/container_environment} (filling in only what is not set) and export it. */
-    record Env(InitRuntime rt) implements Phase {
+    /**
+     * Import {@code /etc/container_environment} (filling in only what is not set) and export it.
+     *
+     * @param environment the init's own environment
+     */
+    record Env(InitRuntime rt, SequencedMap<String, String> environment) implements Phase {
         @Override
         public Phase next() {
             rt.log().phase("env");
-            SequencedMap<String, String> env = processEnvironment();
+            SequencedMap<String, String> env = environment;
             if (rt.envStore().exists()) {
                 try {
                     env = rt.envStore().importInitial(env);
@@ -237,7 +245,7 @@ public sealed interface Phase {
                             argv.getFirst() + " was killed by signal " + Signal.describe(signal) + ".",
                             "pid", main.pid(), "signal", signal, "status", s.exitStatus(), "duration_ms", ran);
                 }
-                Descendants.awaitAfterMain(rt);
+                Descendants.awaitAfterMain(rt, runit);
                 int code = rt.config().successExitStatuses().contains(s.exitStatus()) ? 0 : s.exitStatus();
                 return new Shutdown(rt, env, runit, Outcome.of(code), false);
             } catch (AbortedException e) {

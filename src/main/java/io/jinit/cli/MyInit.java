@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SequencedMap;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -55,6 +56,9 @@ public final class MyInit {
             if (log != null) log.debug("signal.received", "Received " + s.fullName() + ".", "signal", s.number());
         });
         String[] raw = RawArguments.of(args);
+        // The environment is read once, for the options and the Env phase; in a re-executed JVM
+        // only after adopt() has removed the variable the re-execution set.
+        SequencedMap<String, String> env;
         boolean signalfd = SignalMode.reexecuted();
         if (signalfd) {
             String problem = SignalMode.adopt(router);
@@ -62,16 +66,18 @@ public final class MyInit {
                 System.err.println("*** my_init: --signal-mode=signalfd: " + problem);
                 System.exit(1);
             }
+            env = Phase.Env.processEnvironment();
         } else {
             router.install();
-            if (SignalMode.requested(raw, Phase.Env.processEnvironment())) {
+            env = Phase.Env.processEnvironment();
+            if (SignalMode.requested(raw, env)) {
                 System.err.println("*** my_init: cannot use --signal-mode=signalfd (" + SignalMode.reexec(abort)
                         + "); going on with signal handlers.");
             }
         }
         int status;
         try {
-            status = run(raw, abort, router, logRef, signalfd);
+            status = run(raw, env, abort, router, logRef, signalfd);
         } catch (InterruptedException e) {
             status = 1;
         }
@@ -79,11 +85,9 @@ public final class MyInit {
         System.exit(status);
     }
 
-    private static int run(String[] args, Abort abort, SignalRouter router, AtomicReference<EventLog> logRef,
-                           boolean signalfd) throws InterruptedException {
-        Map<String, String> env = Phase.Env.processEnvironment();
-        Options options = new Options(env);
-        options.signalfd = signalfd;
+    private static int run(String[] args, SequencedMap<String, String> env, Abort abort, SignalRouter router,
+                           AtomicReference<EventLog> logRef, boolean signalfd) throws InterruptedException {
+        Options options = new Options(env, signalfd);
         CommandLine cl = options.commandLine();
         try {
             cl.parseArgs(args);
@@ -116,25 +120,23 @@ public final class MyInit {
         }
         // The reaper lives until the JVM exits: it is never closed, so exit never waits for it.
         Reaper reaper = Reaper.start();
-        {
-            KillableCommand commands = new KillableCommand(reaper, abort, config.killProcessTimeout(),
-                    new KillableCommand.StopObserver() {
-                        @Override
-                        public void stopping(String name, ChildProcess child) {
-                            log.info("stop", "Shutting down " + name + " (PID " + child.pid() + ")...", "pid", child.pid());
-                        }
+        KillableCommand commands = new KillableCommand(reaper, abort, config.killProcessTimeout(),
+                new KillableCommand.StopObserver() {
+                    @Override
+                    public void stopping(String name, ChildProcess child) {
+                        log.info("stop", "Shutting down " + name + " (PID " + child.pid() + ")...", "pid", child.pid());
+                    }
 
-                        @Override
-                        public void forcing(String name, ChildProcess child) {
-                            log.warn("stop.forced", name + " (PID " + child.pid()
-                                    + ") did not shut down in time. Forcing it to exit.", "pid", child.pid());
-                        }
-                    });
-            ContainerEnvironment envStore = new ContainerEnvironment(config.paths().env(),
-                    warning -> log.warn("env.warning", warning));
-            InitRuntime rt = new InitRuntime(config, log, reaper, commands, envStore, router, abort, Libc.getpid() == 1);
-            return Phase.run(new Phase.Boot(rt));
-        }
+                    @Override
+                    public void forcing(String name, ChildProcess child) {
+                        log.warn("stop.forced", name + " (PID " + child.pid()
+                                + ") did not shut down in time. Forcing it to exit.", "pid", child.pid());
+                    }
+                });
+        ContainerEnvironment envStore = new ContainerEnvironment(config.paths().env(),
+                warning -> log.warn("env.warning", warning));
+        InitRuntime rt = new InitRuntime(config, log, reaper, commands, envStore, router, abort, Libc.getpid() == 1);
+        return Phase.run(new Phase.Boot(rt, env));
     }
 
     /** The option model; each option's env default is {@code MY_INIT_<NAME>} (e.g. MY_INIT_KILL_ALL). */
@@ -142,10 +144,11 @@ public final class MyInit {
         private final Map<String, String> env;
         private final CommandSpec spec = CommandSpec.create();
         /** True when the init runs in signalfd mode (QUIT is then forwarded too). */
-        boolean signalfd;
+        private final boolean signalfd;
 
-        Options(Map<String, String> env) {
+        Options(Map<String, String> env, boolean signalfd) {
             this.env = env;
+            this.signalfd = signalfd;
             spec.name("my_init");
             spec.version("jinit " + version(), "my_init-compatible init for containers, Java "
                     + Runtime.version().feature());
@@ -229,7 +232,6 @@ public final class MyInit {
         /** The option's value: command line, else MY_INIT_<NAME>, else null. */
         private String stringValue(String name) {
             OptionSpec o = spec.findOption(name);
-            List<String> given = o.stringValues();
             if (!o.originalStringValues().isEmpty()) {
                 Object v = o.getValue();
                 return v != null ? v.toString() : o.fallbackValue();
