@@ -82,7 +82,9 @@ final class It {
         if (!Files.isRegularFile(dir.resolve("Dockerfile"))) {
             throw new AssertionError("no Dockerfile in " + dir.toAbsolutePath());
         }
-        String tag = "jinit-it/" + name + ":latest";
+        // tagged after the base image's tag, so that two checkouts testing different bases
+        // (jinit/base:latest, jinit/base:mybranch) never overwrite each other's test images
+        String tag = "jinit-it/" + name + ":" + BASE.substring(BASE.lastIndexOf(':') + 1).replaceAll("[^A-Za-z0-9_.-]", "_");
         CommandResult r = run(List.of("docker", "build", "--network=none", "--build-arg", "BASE=" + BASE,
                 "-t", tag, dir.toString()), Map.of("DOCKER_BUILDKIT", "0"), Duration.ofMinutes(5));
         if (r.status() != 0) {
