@@ -85,8 +85,11 @@ if [ "$force" -eq 0 ]; then
   fi
 fi
 
-command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
 [ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
+if ! command -v debootstrap >/dev/null; then
+  "$(dirname "$0")/apt-install.sh" "building the Debian layer" debootstrap
+  command -v debootstrap >/dev/null || die "debootstrap is installed but not on PATH"
+fi
 
 mirror_from_host() {
   local f uri
