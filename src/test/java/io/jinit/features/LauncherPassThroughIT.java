@@ -34,6 +34,11 @@ class LauncherPassThroughIT {
 
     /** Runs the launcher through execve with exactly {@code env} and {@code args}; returns its stdout. */
     private byte[] run(List<byte[]> env, List<byte[]> args) throws IOException, InterruptedException {
+        return run(env, args, "");
+    }
+
+    /** The same, with {@code preamble} (Python) run just before the execve. */
+    private byte[] run(List<byte[]> env, List<byte[]> args, String preamble) throws IOException, InterruptedException {
         HexFormat hex = HexFormat.of();
         // the entries go through a file of hex lines: as arguments they would exceed MAX_ARG_STRLEN
         Path spec = root.resolve("execve.hex");
@@ -43,8 +48,9 @@ class LauncherPassThroughIT {
                 n = int(lines[0])
                 env = [bytes.fromhex(x) for x in lines[1:1 + n]]
                 argv = [bytes.fromhex(x) for x in lines[1 + n:]]
+                exec(sys.argv[2])
                 os.execve(argv[0], argv, dict(e.split(b'=', 1) for e in env))
-                """, spec.toString());
+                """, spec.toString(), preamble);
         List<String> lines = new ArrayList<>(List.of(Integer.toString(env.size())));
         for (byte[] e : env) lines.add(hex.formatHex(e));
         List<byte[]> argv = new ArrayList<>(List.of(b("/usr/bin/unshare"), b("-p"), b("-f"), b("--mount-proc"),
@@ -110,5 +116,26 @@ class LauncherPassThroughIT {
         List<String> got = entries(run(List.of(b("PATH=/usr/bin:/bin")), args));
         assertThat(got).containsExactly("plain", "+JAVA_TOOL_OPTIONS=looks like ours", "/opt/jinit/lib/launch/jvm",
                 "\u00ff\u00fe not UTF-8", "", "with\nnewline", "--", "-v");
+    }
+
+    @Test
+    void theProcessAttributesTheInitWasGivenReachTheMainCommand() throws Exception {
+        String preamble = """
+                import resource
+                resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 4096))
+                resource.setrlimit(resource.RLIMIT_CORE, (0, 1000))
+                os.umask(0o027)
+                os.nice(7)
+                os.sched_setaffinity(0, {0})
+                open('/proc/self/oom_score_adj', 'w').write('300')
+                os.chdir('/tmp')
+                """;
+        String report = "echo \"$(ulimit -Sn)/$(ulimit -Hn) $(grep 'Max core' /proc/self/limits | tr -s ' ' | cut -d' ' -f5,6)"
+                + " $(umask) $(cut -d' ' -f19 /proc/self/stat) $(grep Cpus_allowed_list /proc/self/status | cut -f2)"
+                + " $(cat /proc/self/oom_score_adj) $(pwd)\"";
+        byte[] out = run(List.of(b("PATH=/usr/bin:/bin")), List.of(b("/bin/sh"), b("-c"), b(report)), preamble);
+        assertThat(new String(out, StandardCharsets.ISO_8859_1).strip())
+                .as("nofile soft/hard, core soft hard, umask, nice, CPUs, oom_score_adj, cwd")
+                .isEqualTo("1024/4096 0 1000 0027 7 0 300 /tmp");
     }
 }
