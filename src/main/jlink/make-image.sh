@@ -45,11 +45,12 @@ if [ "${JINIT_AOT:-1}" != 0 ]; then
     jail=() killall=(--no-kill-all-on-exit)
   fi
   # trained through the launcher itself, so that the cache holds what a real boot loads
-  "$image/lib/launch/install" "$image" "-XX:AOTCacheOutput=$image/lib/jinit.aot -Xlog:aot=error"
+  "$image/lib/launch/install" "$image" "-XX:AOTCacheOutput=$image/lib/jinit.aot -Xlog:aot=error -Djinit.aot.training=true"
   "${jail[@]}" "$image/bin/my_init" \
     --root "$train" --skip-runit "${killall[@]}" -- /bin/sh -c 'exit 0' 2> "$target/aot-training.log" \
     || { echo "AOT training run failed:"; cat "$target/aot-training.log"; exit 1; }
   rm -rf "$train"
+  [ -s "$image/lib/jinit.aot" ] || { echo "AOT training wrote no cache:"; cat "$target/aot-training.log"; exit 1; }
   "$image/lib/launch/install"
   echo "AOT cache: $image/lib/jinit.aot ($(du -sh "$image/lib/jinit.aot" | cut -f1))"
 fi
