@@ -17,7 +17,10 @@
 # rebuilds instead of reusing a stale layer.
 #
 # Images built FROM this layer are built with --network=none and cannot
-# apt-get: whatever the images and tests need at run time must be listed here.
+# apt-get: whatever jinit/base and the tests need at run time must be listed
+# here. jinit/baseimage's own packages (syslog-ng, logrotate...) are not: they
+# are downloaded for this layer by images/baseimage/fetch-debs.sh and installed
+# from a local repository, so jinit/base does not carry them.
 #
 # Environment:
 #   JINIT_DEBIAN_MIRROR  mirror URL (default: the first non-security `URIs:`

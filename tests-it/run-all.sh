@@ -2,8 +2,9 @@
 # jinit's one test command (README "Tests"): everything, in order, from a clean checkout.
 #   1. mvn -B verify                 at the repository root: unit tests, PID-1 tests of the
 #                                    binary (failsafe), and target/image (the jlink runtime)
-#   2. bash images/build.sh          the Docker image jinit/base:latest from target/image
-#                                    (--no-maven: step 1 just built target/image)
+#   2. bash images/build.sh          the Docker images jinit/base:latest from target/image
+#                                    and jinit/baseimage:latest FROM it (--no-maven: step 1
+#                                    just built target/image)
 #   3. mvn -B verify -f tests-it/pom.xml
 #                                    the jinit-testcontainers helper's unit tests, then the
 #                                    integration suite in real containers
@@ -34,7 +35,7 @@ mvn -B verify
 say "reliability checks of this run:"
 bash tests-it/reliability-report.sh
 
-step "2/3 images/build.sh (jinit/base:latest)"
+step "2/3 images/build.sh (jinit/base:latest, jinit/baseimage:latest)"
 bash images/build.sh --no-maven
 
 if ! timeout 20 docker info >/dev/null 2>&1; then

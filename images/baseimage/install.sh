@@ -55,7 +55,8 @@ for p in $purge; do
     fi
 done
 apt-get clean
-rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d /var/log/apt /var/log/dpkg.log /var/log/alternatives.log
+rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d /var/log/apt /var/log/dpkg.log /var/log/alternatives.log \
+       /var/lib/dpkg/*-old /var/cache/debconf/*-old
 # no host keys in an image: every container would share them
 rm -f /etc/ssh/ssh_host_*
 # the login records that sshd and login(1) write (jinit/base's layer has no log files)
