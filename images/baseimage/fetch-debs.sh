@@ -71,6 +71,7 @@ if [ "$force" -eq 0 ] && [ -s "$dir/Packages" ]; then
 fi
 
 [ "$(id -u)" -eq 0 ] || die "downloading the packages needs root (chroot)"
+rm -rf "$dir"   # forced, or left incomplete: only a complete one is ever moved into place
 start=$SECONDS
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/jinit-debs.XXXXXX")
 root=$work/root
@@ -146,7 +147,10 @@ if [ -n "$cache_dir" ]; then
     [ ! -d "$old" ] || { say "removing the stale $old"; rm -rf "$old"; }
   done
 fi
-rm -rf "$dir"
-mv "$tmp" "$dir"
+# atomic: a concurrent build that finished first keeps its (identical) directory
+if ! mv -T "$tmp" "$dir" 2>/dev/null; then
+  say "$dir was made meanwhile by another build: using it"
+  rm -rf "$tmp"
+fi
 say "$dir: ${#debs[@]} packages, $(du -sh "$dir" | cut -f1), in $((SECONDS - start))s"
 echo "$dir"

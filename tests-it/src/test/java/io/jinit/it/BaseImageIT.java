@@ -173,6 +173,28 @@ class BaseImageIT {
 
     @Test
     @Order(6)
+    void installCleanInstallsALocalDebWithoutNetworkAndLeavesNoAptLists() throws Exception {
+        // a package made here: the container has no network, so no mirror to fetch from
+        It.exec(c, "sh", "-c", """
+                set -e
+                mkdir -p /tmp/pkg/DEBIAN /tmp/pkg/usr/share/jinit-it
+                printf 'Package: jinit-it-dummy\\nVersion: 1.0\\nArchitecture: all\\nMaintainer: jinit <it@example.invalid>\\nDescription: test package\\n' > /tmp/pkg/DEBIAN/control
+                echo hello > /tmp/pkg/usr/share/jinit-it/hello
+                dpkg-deb --build /tmp/pkg /tmp/jinit-it-dummy_1.0_all.deb >/dev/null
+                """);
+        It.exec(c, "install_clean", "/tmp/jinit-it-dummy_1.0_all.deb");
+        assertThat(It.exec(c, "dpkg-query", "-W", "-f", "${Status} ${Version}", "jinit-it-dummy"))
+                .isEqualTo("install ok installed 1.0");
+        assertThat(It.readText(c, "/usr/share/jinit-it/hello")).isEqualTo("hello\n");
+        assertThat(It.exec(c, "sh", "-c", "ls /var/lib/apt/lists /var/cache/apt/archives | grep -c '\\.deb$\\|_Packages' || true"))
+                .as("apt caches left").isEqualTo("0\n");
+        Container.ExecResult usage = c.execInContainer("install_clean");
+        assertThat(usage.getExitCode()).isEqualTo(2);
+        assertThat(usage.getStderr()).isEqualTo("usage: install_clean PACKAGE...\n");
+    }
+
+    @Test
+    @Order(7)
     void aCronJobFires() {
         // cron's smallest unit is the minute: the job fires at the next minute boundary
         It.await(Duration.ofSeconds(90), "the per-minute job of /etc/cron.d/it-every-minute",
@@ -184,7 +206,7 @@ class BaseImageIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void dockerStopStopsTheThreeServicesGracefullyRunsTheSyslogNgHookAndExits2() {
         long t0 = System.nanoTime();
         int status = c.stopGracefully(Duration.ofSeconds(10));
