@@ -83,9 +83,9 @@ class BaseImageDefaultsIT {
         try (MyInitContainer c = It.myInit(sshCron)) {
             c.start();
             assertThat(c.services()).extracting(s -> s.name() + " " + s.state()).containsExactly("syslog-ng RUN");
-            assertThat(It.exec(c, "sh", "-c", "for c in sshd cron logrotate syslog-ng ssh-keygen; do "
+            assertThat(It.exec(c, "sh", "-c", "for c in sshd cron logrotate syslog-ng; do "
                     + "command -v $c >/dev/null && echo $c; done; ls /etc/my_init.d"))
-                    .as("programs and startup scripts left").isEqualTo("syslog-ng\nssh-keygen\n10_syslog-ng.init\n");
+                    .as("programs and startup scripts left").isEqualTo("syslog-ng\n10_syslog-ng.init\n");
             assertThat(c.stopGracefully(Duration.ofSeconds(10))).isEqualTo(2);
         }
         String noSyslog = build("DISABLE_SYSLOG=1");
