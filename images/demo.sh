@@ -36,6 +36,15 @@ build=1 build_args=() main=1 baseimage=1
 say() { echo "demo: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 run() { say "+ $*"; "$@"; }
+# docker build, quiet: its output (and the legacy builder's deprecation notice) only on failure
+build() {
+  local out
+  say "+ docker build $*"
+  if ! out=$(DOCKER_BUILDKIT=0 docker build -q "$@" 2>&1); then
+    printf '%s\n' "$out" >&2
+    die "docker build $* failed"
+  fi
+}
 
 for arg in "$@"; do
   case $arg in
@@ -58,7 +67,7 @@ if [ "$baseimage" = 1 ]; then
   docker image inspect "$baseimage_image" >/dev/null 2>&1 || die "$baseimage_image does not exist: run images/build.sh"
 fi
 
-DOCKER_BUILDKIT=0 run docker build --network=none -q --build-arg BASE="$base_image" -t "$demo_image" "$here/demo" >/dev/null
+build --network=none --build-arg BASE="$base_image" -t "$demo_image" "$here/demo"
 
 name=jinit-demo-$$
 wname=jinit-walkthrough-$$
@@ -155,7 +164,7 @@ if [ "$baseimage" = 1 ]; then
     > "$walk/Dockerfile"
   say "the walkthrough's Dockerfile:"
   sed 's/^/    /' "$walk/Dockerfile" >&2
-  DOCKER_BUILDKIT=0 run docker build --network=none -q -t "$walk_image" "$walk" >/dev/null
+  build --network=none -t "$walk_image" "$walk"
   run docker run -d --pull never --network none --name "$wname" "$walk_image" >/dev/null
 
   say "waiting up to ${boot_wait}s for syslog-ng, cron and sshd"
