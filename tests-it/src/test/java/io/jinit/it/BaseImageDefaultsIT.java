@@ -60,7 +60,25 @@ class BaseImageDefaultsIT {
             It.await(Duration.ofSeconds(20), "sshd to listen", () -> ssh(c, "true").startsWith("0 "));
             assertThat(ssh(c, "id -un")).isEqualTo("0 root\n");
 
+            // a syslog-ng outside runit (started by hand): the post-shutdown hook stops it
+            It.exec(c, "sh", "-c", """
+                    printf '@version: 3.38\\nsource s { internal(); };\\ndestination d { file("/var/log/by-hand.log"); };\\nlog { source(s); destination(d); };\\n' > /tmp/by-hand.conf
+                    syslog-ng --no-caps -f /tmp/by-hand.conf -p /run/by-hand.pid -c /run/by-hand.ctl -R /tmp/by-hand.persist
+                    """);
+            String byHand = It.readText(c, "/run/by-hand.pid").strip();
+            assertThat(byHand).as("pid of the syslog-ng started by hand").matches("\\d+");
+
             assertThat(c.stopGracefully(Duration.ofSeconds(10))).isEqualTo(2);
+            String stopLog = It.logs(c).stderrText();
+            assertThat(stopLog.lines().toList()).containsSubsequence(
+                    "*** Running /etc/my_init.post_shutdown.d/10_syslog-ng.shutdown...",
+                    "10_syslog-ng.shutdown: syslog-ng has stopped",
+                    "*** Killing all processes...");
+            // a daemonized syslog-ng is two processes: its supervisor and the one in the pid file
+            assertThat(stopLog).containsPattern("\\n10_syslog-ng\\.shutdown: syslog-ng still runs \\(PID ([0-9]+ )*"
+                    + byHand + "( [0-9]+)*\\); sending TERM\\n");
+            assertThat(It.readText(c, "/var/log/by-hand.log")).as("it ended by TERM, not by kill-all's KILL")
+                    .contains("syslog-ng shutting down");
         }
     }
 
