@@ -450,7 +450,12 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
                     + " own, call expectingExit() before start() and read the status with awaitExit(Duration)."
                     + "\nlast log lines:\n" + tail);
         }
-        Optional<InitLog.Event> failed = log.scriptFailed().or(log::mainNotStarted).or(log::servicesNotReady);
+        Optional<InitLog.Event> script = log.scriptFailed();
+        if (script.isPresent()) {
+            return new ContainerLaunchException("a startup script failed, my_init stops (" + status + "): "
+                    + script.get().message() + "\nlast log lines:\n" + tail);
+        }
+        Optional<InitLog.Event> failed = log.mainNotStarted().or(log::servicesNotReady);
         if (failed.isPresent()) {
             return new ContainerLaunchException(status + " before it finished booting: " + failed.get().message()
                     + "\nlast log lines:\n" + tail);
