@@ -12,12 +12,20 @@ rm -rf "$image"
   --add-modules "$module,org.tinylog.impl" \
   --output "$image" \
   --strip-debug --no-header-files --no-man-pages \
-  --add-options="$jvm_options"
-# jlink's own --launcher runs java without exec (the JVM would be PID 3 behind
-# a shell): our launcher execs the JVM, so the JVM itself is PID 1.
-sed -e "s|@MODULE@|$module|g" -e "s|@MAIN@|$main|g" \
-  "$(dirname "$0")/my_init.sh" > "$image/bin/my_init"
-chmod 0755 "$image/bin/my_init"
+  --add-options="$jvm_options -XX:-MaxFDLimit"
+# -XX:-MaxFDLimit: HotSpot would raise RLIMIT_NOFILE's soft limit to the hard one, and every
+# child would inherit the raised limit instead of the container's.
+
+# The launcher (lib/launch/install says how it works): no shell, the signals blocked from the
+# exec on, the container's JVM variables kept away from the init's JVM. jlink's own --launcher
+# runs java without exec (the JVM would be PID 3 behind a shell).
+mkdir -p "$image/lib/launch"
+cp "$(dirname "$0")/launch-install.sh" "$image/lib/launch/install"
+chmod 0755 "$image/lib/launch/install"
+# -Xrs: HotSpot installs no handler for (and so never unblocks) TERM, INT, HUP, QUIT; the init
+# reads them, and the other blocked signals, from a signalfd.
+printf '%s\n' -Xrs -m "$module/$main" > "$image/lib/launch/jvm.args"
+"$image/lib/launch/install"
 echo "jinit runtime image: $image ($(du -sh "$image" | cut -f1))"
 
 # AOT cache (JEP 483/514): one training run on the real boot path (env import/export with
@@ -36,9 +44,12 @@ if [ "${JINIT_AOT:-1}" != 0 ]; then
   else
     jail=() killall=(--no-kill-all-on-exit)
   fi
-  "${jail[@]}" "$image/bin/java" -XX:AOTCacheOutput="$image/lib/jinit.aot" -Xlog:aot=error -m "$module/$main" \
+  # trained through the launcher itself, so that the cache holds what a real boot loads
+  "$image/lib/launch/install" "$image" "-XX:AOTCacheOutput=$image/lib/jinit.aot -Xlog:aot=error"
+  "${jail[@]}" "$image/bin/my_init" \
     --root "$train" --skip-runit "${killall[@]}" -- /bin/sh -c 'exit 0' 2> "$target/aot-training.log" \
     || { echo "AOT training run failed:"; cat "$target/aot-training.log"; exit 1; }
   rm -rf "$train"
+  "$image/lib/launch/install"
   echo "AOT cache: $image/lib/jinit.aot ($(du -sh "$image/lib/jinit.aot" | cut -f1))"
 fi

@@ -62,7 +62,9 @@ public final class Libc {
     /** {@code setsid()} in the child; fails with EPERM together with {@link #POSIX_SPAWN_SETPGROUP}. */
     public static final short POSIX_SPAWN_SETSID = 0x80;
 
-    /** {@code open(2)} flags ({@code fcntl.h}, x86_64/aarch64). */
+    /** {@code open(2)} flags ({@code fcntl.h}, x86_64/aarch64): read only. */
+    public static final int O_RDONLY = 0x0;
+    /** {@code open(2)}: write only. */
     public static final int O_WRONLY = 0x1;
     /** Open without blocking; for a FIFO opened for writing, fail with ENXIO when it has no reader. */
     public static final int O_NONBLOCK = 0x800;
@@ -424,9 +426,9 @@ public final class Libc {
      * @param foregroundTty    an fd (0) whose terminal gets the child's process group as its foreground
      *                         process group before exec ({@code posix_spawn_file_actions_addtcsetpgrp_np},
      *                         glibc ≥ 2.35); -1 for none
-     * @param stdoutToDevNull  true: the child's stdout is {@code /dev/null}
+     * @param stdinFromDevNull true: the child's stdin is {@code /dev/null} (opened read-only)
      */
-    public record SpawnOptions(boolean newProcessGroup, int foregroundTty, boolean stdoutToDevNull) {
+    public record SpawnOptions(boolean newProcessGroup, int foregroundTty, boolean stdinFromDevNull) {
         /** Plain options: same process group, no terminal hand-over, stdout inherited. */
         public static final SpawnOptions PLAIN = new SpawnOptions(false, -1, false);
     }
@@ -473,9 +475,9 @@ public final class Libc {
                         check("posix_spawn_file_actions_addtcsetpgrp_np",
                                 (int) Spawn.FILE_ACTIONS_ADDTCSETPGRP.invokeExact(actions, options.foregroundTty()), false);
                     }
-                    if (options.stdoutToDevNull()) {
+                    if (options.stdinFromDevNull()) {
                         check("posix_spawn_file_actions_addopen", (int) Spawn.FILE_ACTIONS_ADDOPEN.invokeExact(
-                                actions, 1, cString(arena, RawStrings.encode("/dev/null")), O_WRONLY, 0), false);
+                                actions, 0, cString(arena, RawStrings.encode("/dev/null")), O_RDONLY, 0), false);
                     }
                     MemorySegment pid = arena.allocate(PID_T);
                     MemorySegment path = cString(arena, file);
