@@ -190,6 +190,11 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
             InitLog log = InitLog.parse(waitStrategyTarget.getLogs(OutputFrame.OutputType.STDERR), cmd.json());
             Optional<InitLog.Event> failed = log.scriptFailed();
             if (failed.isPresent()) {
+                // my_init now kills what is left and exits 1: report that exit when it comes soon
+                awaitExit(Duration.ofSeconds(5));
+                if (!waitStrategyTarget.isRunning()) {
+                    throw exitedEarly(cmd);
+                }
                 throw new ContainerLaunchException("a startup script failed, my_init stops: " + failed.get().message()
                         + "\nlast log lines:\n" + tail());
             }
@@ -452,18 +457,25 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
         }
         Optional<InitLog.Event> script = log.scriptFailed();
         if (script.isPresent()) {
-            return new ContainerLaunchException("a startup script failed, my_init stops (" + status + "): "
-                    + script.get().message() + "\nlast log lines:\n" + tail);
+            return new ContainerLaunchException("container exited with status " + code + " before my_init finished booting:"
+                    + " a startup script failed: " + script.get().message() + "\nlast log lines:\n" + tail);
         }
         Optional<InitLog.Event> failed = log.mainNotStarted().or(log::servicesNotReady);
         if (failed.isPresent()) {
-            return new ContainerLaunchException(status + " before it finished booting: " + failed.get().message()
-                    + "\nlast log lines:\n" + tail);
+            return new ContainerLaunchException("container exited with status " + code + " before my_init finished booting: "
+                    + failed.get().message() + "\nlast log lines:\n" + tail);
         }
         String hint = cmd.main().isEmpty() ? "" : " If the main command (" + String.join(" ", cmd.main())
                 + ") ends on its own, call expectingExit() before start() and read the status with awaitExit(Duration).";
-        return new ContainerLaunchException("container exited (" + status + ") before my_init finished booting."
+        return new ContainerLaunchException("container exited with status " + code + " before my_init finished booting."
                 + hint + "\nlast log lines:\n" + tail);
+    }
+
+    private void awaitExit(Duration limit) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (waitStrategyTarget.isRunning() && System.nanoTime() - end < 0) {
+            sleep();
+        }
     }
 
     private String tail() {
