@@ -137,13 +137,16 @@ class HelperIT {
 
     @Test
     void waitForServicesSuccessReturnsAfterTheInitSaysReady() {
+        // the check passes at once when the helper runs it (docker exec: its parent is not PID 1)
+        // and only after 4 s when the init runs it: start() must wait for the init's verdict
         try (MyInitContainer c = tools()
-                .withCopyToContainer(script("sleep 2; touch /tmp/db-ready; exec sleep infinity"), "/etc/service/db/run")
-                .withCopyToContainer(script("test -e /tmp/db-ready"), "/etc/service/db/check")
+                .withCopyToContainer(script("sleep 4; touch /tmp/db-ready; exec sleep infinity"), "/etc/service/db/run")
+                .withCopyToContainer(script("[ \"$PPID\" != 1 ] && exit 0; test -e /tmp/db-ready"), "/etc/service/db/check")
                 .withEnv("MY_INIT_WAIT_FOR_SERVICES", "60s")
                 .withMyInitCommand("--log-format=json", "--", "sleep", "infinity")) {
             c.start();
             assertThat(It.logs(c).stderrText()).contains("\"event\":\"services.ready\"");
+            assertThat(It.exists(c, "/tmp/db-ready")).isTrue();
         }
     }
 
