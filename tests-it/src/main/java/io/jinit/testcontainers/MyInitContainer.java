@@ -34,8 +34,10 @@ import java.util.concurrent.TimeUnit;
  * <p>What it adds to {@link GenericContainer}:
  * <ul>
  *   <li>{@link MyInitBootWaitStrategy} as the default wait strategy: {@link #start()} returns when
- *       startup scripts ran, runit is up and every enabled service runs (or, with
- *       {@code --skip-runit}, when the main command has been started).</li>
+ *       startup scripts ran, runit is up and every enabled service runs and passes its
+ *       {@code ./check} (or those named with {@link #waitingForServices(String...)}; with
+ *       {@code --skip-runit}, when the main command has been started). How my_init runs is read
+ *       from its command line and its {@code MY_INIT_*} variables, in text or JSON log format.</li>
  *   <li>{@link #stopGracefully(Duration)}: {@code docker stop -t} (SIGTERM to my_init, which stops
  *       the services and the main command, then SIGKILL after the grace period) and the init's exit
  *       status. {@link #stop()} of Testcontainers sends SIGKILL at once: no shutdown hooks, no
