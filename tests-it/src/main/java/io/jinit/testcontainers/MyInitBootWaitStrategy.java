@@ -104,12 +104,18 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
      * enable_insecure_key. $1 is the startup-script directory.
      */
     static final String MAIN_PROBE = """
-            init=1
+            init=1 inits=" "
             for p in /proc/[0-9]*; do
               [ "${p#/proc/}" = "$$" ] && continue
               c=$(tr '\\0' ' ' < "$p/cmdline" 2>/dev/null)
-              case $c in *io.jinit.cli.MyInit*|*/my_init\\ *|*/my_init) init=${p#/proc/}; break ;; esac
+              case $c in *io.jinit.cli.MyInit*|*/my_init\\ *|*/my_init) inits="$inits${p#/proc/} " ;; esac
             done
+            # my_init under a wrapper (docker-init -- /sbin/my_init): the deepest match
+            for i in $inits; do
+              pp=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$i/status" 2>/dev/null)
+              case $inits in *" $pp "*) init=$i ;; esac
+            done
+            [ "$init" = 1 ] && [ "$inits" != " " ] && case $inits in *" 1 "*) ;; *) init=${inits# }; init=${init%% *} ;; esac
             for p in /proc/[0-9]*; do
               pp=$(sed -n 's/^PPid:[[:space:]]*//p' "$p/status" 2>/dev/null)
               [ "$pp" = "$init" ] || continue

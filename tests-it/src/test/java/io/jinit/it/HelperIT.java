@@ -74,6 +74,25 @@ class HelperIT {
     }
 
     @Test
+    void quietUnderAWrapperInitWaitsForMyInitsOwnChildren() {
+        // docker run --init: PID 1 is docker-init (tini), my_init its child; the wait must look at
+        // my_init's children, not at the wrapper's (whose child my_init is)
+        MyInitContainer c = tools()
+                .withCopyToContainer(script("sleep 3; touch /var/log/markers/script-done"), "/etc/my_init.d/10_slow");
+        if (It.dockerInitWorks()) {
+            c.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withInit(true))
+                    .withMyInitCommand("--quiet", "--skip-runit", "--", "sleep", "infinity");
+        } else {
+            c.withCommand("/usr/bin/tini", "--", MyInitContainer.MY_INIT, "--quiet", "--skip-runit", "--", "sleep", "infinity");
+        }
+        try (c) {
+            c.start();
+            assertThat(It.ps(c).get(0).comm()).as("PID 1").isNotEqualTo("java");
+            assertThat(It.exists(c, "/var/log/markers/script-done")).as("start() returned after the startup script").isTrue();
+        }
+    }
+
+    @Test
     void jsonLogOnTheCommandLine() {
         try (MyInitContainer c = tools().withMyInitCommand("--log-format=json", "--skip-runit", "--", "sleep", "infinity")) {
             c.start();
