@@ -40,6 +40,11 @@ bash tests-it/reliability-report.sh
 
 step "1b/3 the Testcontainers helper on JDK 17 (mvn -P java17 package)"
 jdk17=${JINIT_JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
+if [ ! -x "$jdk17/bin/javac" ] && [ -z "${JINIT_JDK17:-}" ] && [ "$(id -u)" -eq 0 ]; then
+  say "installing Debian's JDK 17 (openjdk-17-jdk-headless; maven brings only its JRE)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless >/dev/null \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless >/dev/null; }
+fi
 if [ ! -x "$jdk17/bin/javac" ]; then
   say "ERROR: no JDK 17 at $jdk17 (apt-get install openjdk-17-jdk-headless, or set JINIT_JDK17)"
   exit 1
