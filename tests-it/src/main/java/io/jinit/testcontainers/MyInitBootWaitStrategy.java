@@ -456,8 +456,8 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
         String status = "my_init exited with status " + code;
         Optional<InitLog.Event> mainExited = log.mainExited();
         if (mainExited.isPresent()) {
-            return new ContainerLaunchException("the main command exited on its own before start() returned ("
-                    + mainExited.get().message() + " " + status + "). For a container whose main command ends on its"
+            return new ContainerLaunchException("the main command exited on its own before start() returned: '"
+                    + mainExited.get().message() + "', then " + status + ". For a container whose main command ends on its"
                     + " own, call expectingExit() before start() and read the status with awaitExit(Duration)."
                     + "\nlast log lines:\n" + tail);
         }
