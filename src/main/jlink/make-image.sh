@@ -22,9 +22,9 @@ rm -rf "$image"
 mkdir -p "$image/lib/launch"
 cp "$(dirname "$0")/launch-install.sh" "$image/lib/launch/install"
 chmod 0755 "$image/lib/launch/install"
-# -Xrs: HotSpot installs no handler for (and so never unblocks) TERM, INT, HUP, QUIT; the init
-# reads them, and the other blocked signals, from a signalfd.
-printf '%s\n' -Xrs -m "$module/$main" > "$image/lib/launch/jvm.args"
+# The launcher runs the JVM with -Xrs (HotSpot installs no handler for, and so never unblocks,
+# TERM, INT, HUP, QUIT: the init reads them, and the other blocked signals, from a signalfd).
+printf '%s\n' "$module/$main" > "$image/lib/launch/main"
 "$image/lib/launch/install"
 echo "jinit runtime image: $image ($(du -sh "$image" | cut -f1))"
 
@@ -45,11 +45,12 @@ if [ "${JINIT_AOT:-1}" != 0 ]; then
     jail=() killall=(--no-kill-all-on-exit)
   fi
   # trained through the launcher itself, so that the cache holds what a real boot loads
-  "$image/lib/launch/install" "$image" "-XX:AOTCacheOutput=$image/lib/jinit.aot -Xlog:aot=error"
+  "$image/lib/launch/install" "$image" "-XX:AOTCacheOutput=$image/lib/jinit.aot -Xlog:aot=error -Djinit.aot.training=true"
   "${jail[@]}" "$image/bin/my_init" \
     --root "$train" --skip-runit "${killall[@]}" -- /bin/sh -c 'exit 0' 2> "$target/aot-training.log" \
     || { echo "AOT training run failed:"; cat "$target/aot-training.log"; exit 1; }
   rm -rf "$train"
+  [ -s "$image/lib/jinit.aot" ] || { echo "AOT training wrote no cache:"; cat "$target/aot-training.log"; exit 1; }
   "$image/lib/launch/install"
   echo "AOT cache: $image/lib/jinit.aot ($(du -sh "$image/lib/jinit.aot" | cut -f1))"
 fi

@@ -61,6 +61,7 @@ public sealed interface Phase {
         @Override
         public Phase next() {
             rt.log().phase("boot");
+            rt.reaper().reportErrorsTo(message -> rt.log().warn("reaper.error", message));
             if (rt.pid1()) {
                 rt.log().debug("boot.pid1", "Running as PID 1.");
             } else {

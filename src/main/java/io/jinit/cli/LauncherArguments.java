@@ -20,7 +20,7 @@ import java.util.SequencedMap;
  * (a variable the container set to the empty string reaches the children unset).
  *
  * @param args      the init's own arguments, after the launcher's
- * @param saved     each JVM variable with a non-empty value, in the order above (name → raw value)
+ * @param saved     each JVM variable with a non-empty value (name → raw value)
  * @param launched  true when the arguments came through the launcher; false for a direct
  *                  {@code java -m io.jinit/...} (nothing saved, the arguments as given)
  */
@@ -29,6 +29,9 @@ record LauncherArguments(List<String> args, SequencedMap<String, String> saved, 
     /** The variables the launcher keeps away from the JVM, in the order it hands them on. */
     static final List<String> JVM_VARIABLES =
             List.of("JDK_JAVA_OPTIONS", "_JAVA_SR_SIGNUM", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
+    /** The order in which {@link #restore} appends them: the order people usually read them in. */
+    private static final List<String> RESTORE_ORDER =
+            List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_SR_SIGNUM");
     /** The value {@code lib/launch/jvm} gives {@code _JAVA_SR_SIGNUM} (HotSpot's suspend/resume signal, off USR2). */
     static final String SR_SIGNUM = "60";
 
@@ -64,6 +67,9 @@ record LauncherArguments(List<String> args, SequencedMap<String, String> saved, 
     void restore(SequencedMap<String, String> environment) {
         if (!launched) return;
         if (!saved.containsKey("_JAVA_SR_SIGNUM")) environment.remove("_JAVA_SR_SIGNUM");
-        saved.forEach(environment::put); // an existing name (the container's _JAVA_SR_SIGNUM) keeps its place
+        // an existing name (the container's _JAVA_SR_SIGNUM) keeps its place; the others are appended
+        for (String name : RESTORE_ORDER) {
+            if (saved.containsKey(name)) environment.put(name, saved.get(name));
+        }
     }
 }

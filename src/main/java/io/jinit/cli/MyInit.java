@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class MyInit {
     private MyInit() {}
 
+    /** System property set by the build's AOT training run: exit through the JVM, which writes the cache. */
+    static final String AOT_TRAINING_PROPERTY = "jinit.aot.training";
+
     /** Exit status for a command line or environment that cannot be used (nothing was started). */
     static final int USAGE_ERROR = 2;
 
@@ -78,7 +81,12 @@ public final class MyInit {
             status = 1;
         }
         System.out.flush();
-        System.exit(status);
+        System.err.flush();
+        // _exit, not System.exit: HotSpot's exit would wait ~300 ms for the signalfd reader,
+        // which is always blocked in read(2) (and the reaper, when it waits for a child). The
+        // build's AOT training run (make-image.sh) needs the JVM's exit, which writes the cache.
+        if (Boolean.getBoolean(AOT_TRAINING_PROPERTY)) System.exit(status);
+        Libc.exitNow(status);
     }
 
     private static int run(String[] args, SequencedMap<String, String> env, Abort abort, SignalRouter router,

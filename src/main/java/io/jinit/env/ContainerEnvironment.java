@@ -381,11 +381,12 @@ public final class ContainerEnvironment {
     // ---------------------------------------------------------------- shell syntax
 
     /**
-     * The name a variable gets in the {@code .sh}: every character that is not a letter, digit
-     * or {@code _} becomes {@code _}, Unicode-aware (Python's {@code re.sub(r'\W', '_', name)},
-     * with {@link Character#isLetterOrDigit(int)} per code point; a lone surrogate, i.e. a byte
-     * that is not UTF-8, is not a letter). The result can still start with a digit or hold
-     * non-ASCII letters; see {@link #export}.
+     * The name a variable gets in the {@code .sh}: every code point that is not a word character
+     * becomes {@code _}, as Python's {@code re.sub(r'\W', '_', name)} does: a word character is
+     * {@code _}, a letter (Lu, Ll, Lt, Lm, Lo) or a number (Nd, Nl, No, so {@code ²} and
+     * {@code ½} are kept, as Python's {@code str.isalnum()} keeps them); a lone surrogate, i.e. a
+     * byte that is not UTF-8, is not. The result can still start with a digit or hold non-ASCII
+     * characters; see {@link #export}.
      *
      * @param name a variable name
      * @return the sanitized name, one character per code point
@@ -393,7 +394,10 @@ public final class ContainerEnvironment {
     public static String sanitizeName(String name) {
         StringBuilder out = new StringBuilder(name.length());
         name.codePoints().forEach(cp -> {
-            if (cp == '_' || Character.isLetterOrDigit(cp)) out.appendCodePoint(cp);
+            int type = Character.getType(cp);
+            boolean number = type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
+                    || type == Character.OTHER_NUMBER;
+            if (cp == '_' || Character.isLetter(cp) || number) out.appendCodePoint(cp);
             else out.append('_');
         });
         return out.toString();

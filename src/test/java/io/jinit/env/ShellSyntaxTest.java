@@ -30,7 +30,8 @@ class ShellSyntaxTest {
             1ABC           | 1ABC
             Äpfel          | Äpfel
             名前            | 名前
-            x²             | x_
+            x²             | x²
+            ½Ⅻ€·           | ½Ⅻ__
             """)
     void sanitizeName_replacesEveryNonWordCharacterUnicodeAware(String name, String expected) {
         assertThat(sanitizeName(name)).isEqualTo(expected);
