@@ -141,9 +141,11 @@ record InitLog(List<Event> events) {
                     b.append('\f');
                     break;
                 case 'u':
-                    if (i + 4 < s.length()) {
+                    try {
                         b.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
                         i += 4;
+                    } catch (RuntimeException malformed) {
+                        b.append("\\u");
                     }
                     break;
                 default:

@@ -125,6 +125,7 @@ class BootSettingsTest {
         assertThat(log.mainExited()).isPresent();
         assertThat(InitLog.parse("{\"event\":\"main.start\"}", false).events()).as("JSON only when json").isEmpty();
         assertThat(InitLog.unescape("a\\u00e9\\n\\\\")).isEqualTo("a\u00e9\n\\");
+        assertThat(InitLog.unescape("bad \\u12")).as("malformed escape kept").isEqualTo("bad \\u12");
     }
 
     @Test
