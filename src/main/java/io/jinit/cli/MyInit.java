@@ -96,7 +96,7 @@ public final class MyInit {
         try {
             cl.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
-            System.err.println("my_init: " + e.getMessage().lines().findFirst().orElse("bad arguments")
+            System.err.println(Options.ERROR_PREFIX + e.getMessage().lines().findFirst().orElse("bad arguments")
                     + " (the main command goes after --, e.g. my_init -- sh -c 'exit 0'; see my_init --help)");
             return USAGE_ERROR;
         }
@@ -114,7 +114,7 @@ public final class MyInit {
             log = EventLog.toStderr(options.level(), options.logFormat());
             config = options.toConfig();
         } catch (IllegalArgumentException e) {
-            System.err.println("*** my_init: " + e.getMessage());
+            System.err.println(Options.ERROR_PREFIX + e.getMessage());
             return USAGE_ERROR;
         }
         logRef.set(log);
@@ -145,12 +145,17 @@ public final class MyInit {
 
     /** The option model; each option's env default is {@code MY_INIT_<NAME>} (e.g. MY_INIT_KILL_ALL). */
     static final class Options {
+        /** The prefix of every one-line error the init prints before its log exists. */
+        static final String ERROR_PREFIX = "*** my_init: ";
+        /** Columns of {@code --help}: the usage lines are wrapped at this width. */
+        static final int HELP_WIDTH = 80;
+
         private final Map<String, String> env;
         private final CommandSpec spec = CommandSpec.create();
         Options(Map<String, String> env) {
             this.env = env;
             spec.name("my_init");
-            spec.version("jinit " + version(), "my_init-compatible init for containers, Java "
+            spec.version("jinit " + version() + " (" + buildInfo() + ")", "my_init-compatible init for containers, Java "
                     + Runtime.version().feature());
             // -h/--help and -V/--version as plain options: picocli's standard-help mixin is an
             // annotated class, read by reflection (4 dynamic proxies) at every boot.
@@ -167,7 +172,18 @@ public final class MyInit {
                     .footerHeading("%nEnvironment:%n")
                     .footer("  ENV_INIT_DIRECTORY          startup scripts directory (default /etc/my_init.d)",
                             "  KILL_PROCESS_TIMEOUT        seconds a stopped process gets before KILL (30)",
-                            "  KILL_ALL_PROCESSES_TIMEOUT  seconds kill-all waits before KILL (30)");
+                            "  KILL_ALL_PROCESSES_TIMEOUT  seconds kill-all waits before KILL (30)",
+                            "",
+                            "Exit status:",
+                            "  0      the main command exited 0 (or with a --success-exit-status)",
+                            "  N      the main command exited N; runit-only mode: runsvdir exited N",
+                            "  128+S  the main command was killed by signal S (143 = 128 + SIGTERM)",
+                            "  1      a startup script failed, services were not ready, runit did not start",
+                            "  2      SIGTERM or SIGINT (Init system aborted.), or a bad option or",
+                            "         environment value (then nothing was started)",
+                            "  124    the main command ran longer than --main-timeout",
+                            "  126    the main command was found but cannot be executed",
+                            "  127    the main command was not found");
             flag("--enable-insecure-key", "Install the insecure SSH key (runs /usr/sbin/enable_insecure_key).");
             flag("--skip-startup-files", "Skip running /etc/my_init.d/* and /etc/rc.local.");
             flag("--skip-runit", "Do not run runit services.");
@@ -197,6 +213,43 @@ public final class MyInit {
             spec.addPositional(PositionalParamSpec.builder().paramLabel("MAIN_COMMAND").arity("0..*")
                     .type(List.class).auxiliaryTypes(String.class)
                     .description("The main command to run, after --. (default: runit)").build());
+            spec.usageMessage().customSynopsis(synopsis());
+        }
+
+        /**
+         * The usage lines: every option as one token that is never broken (picocli's own synopsis
+         * breaks {@code [--wait-for-services[=TIMEOUT]]} in two), wrapped at {@link #HELP_WIDTH}.
+         *
+         * @return the lines, the first one to follow picocli's {@code "Usage: "} heading
+         */
+        String[] synopsis() {
+            List<String> tokens = new ArrayList<>();
+            tokens.add("my_init");
+            for (OptionSpec o : spec.options()) {
+                String name = o.shortestName();
+                String token;
+                if (o.arity().max() == 0) token = "[" + name + "]";
+                else if (o.arity().min() == 0) token = "[" + name + "[=" + o.paramLabel() + "]]";
+                else token = "[" + name + "=" + o.paramLabel() + "]" + (o.isMultiValue() ? "..." : "");
+                tokens.add(token);
+            }
+            tokens.add("[-- MAIN_COMMAND [ARG...]]");
+            String indent = " ".repeat("Usage: my_init ".length());
+            List<String> lines = new ArrayList<>();
+            StringBuilder line = new StringBuilder();
+            int width = HELP_WIDTH - "Usage: ".length();
+            for (String t : tokens) {
+                if (!line.isEmpty() && line.length() + 1 + t.length() > width) {
+                    lines.add(line.toString());
+                    line = new StringBuilder(indent);
+                    width = HELP_WIDTH;
+                } else if (!line.isEmpty() && !line.toString().isBlank()) {
+                    line.append(' ');
+                }
+                line.append(t);
+            }
+            lines.add(line.toString());
+            return lines.toArray(String[]::new);
         }
 
         private void flag(String name, String description) {
@@ -371,6 +424,23 @@ public final class MyInit {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(option + ": " + e.getMessage());
             }
+        }
+
+        /**
+         * The commit and build time that the build wrote to {@code build-info.properties} (see
+         * {@code src/main/build/build-info.sh}).
+         *
+         * @return e.g. {@code commit 44dbc35a1b2c, built 2026-11-30T12:00:00Z}; "unknown" parts
+         *         when the resource is missing (a build from an IDE)
+         */
+        static String buildInfo() {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = MyInit.class.getResourceAsStream("build-info.properties")) {
+                if (in != null) p.load(in);
+            } catch (java.io.IOException e) {
+                // keep the defaults
+            }
+            return "commit " + p.getProperty("commit", "unknown") + ", built " + p.getProperty("date", "unknown");
         }
 
         private static String version() {
