@@ -2,13 +2,15 @@
 # Links the jinit runtime image: target/image, launcher target/image/bin/my_init.
 # Called by Maven (exec-maven-plugin) in the package phase.
 # Usage: make-image.sh JAVA_HOME TARGET_DIR APP_JAR MODULE MAIN_CLASS JVM_OPTIONS
+# picocli comes from TARGET_DIR/picocli-module (compiled from its sources by pom.xml), first
+# on the module path, so that it wins over a released picocli jar left in TARGET_DIR/modules.
 set -euo pipefail
 java_home=$1 target=$2 app_jar=$3 module=$4 main=$5 jvm_options=$6
 image="$target/image"
 rm -rf "$image"
 # This JDK has no jmods/: jlink links from the run-time image (JEP 493).
 "$java_home/bin/jlink" \
-  --module-path "$target/$app_jar:$target/modules" \
+  --module-path "$target/picocli-module:$target/$app_jar:$target/modules" \
   --add-modules "$module,org.tinylog.impl" \
   --output "$image" \
   --strip-debug --no-header-files --no-man-pages \
