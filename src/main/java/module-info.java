@@ -7,7 +7,6 @@ module io.jinit {
     requires info.picocli;
     requires com.fasterxml.jackson.jr.ob;
     requires org.tinylog.api;
-    requires jdk.unsupported;
 
     opens io.jinit.cli to info.picocli;
 }

@@ -15,7 +15,9 @@ rm -rf "$image"
   --output "$image" \
   --strip-debug --no-header-files --no-man-pages --compress=zip-9 \
   --exclude-files='**/bin/keytool,**/lib/jexec,**/lib/classlist,**/lib/jrt-fs.jar,**/lib/libsimdsort.so,**/lib/security/cacerts,**/lib/security/public_suffix_list.dat' \
-  --add-options="$jvm_options"
+  --add-options="$jvm_options -XX:-MaxFDLimit"
+# -XX:-MaxFDLimit: HotSpot would raise RLIMIT_NOFILE's soft limit to the hard one, and every
+# child would inherit the raised limit instead of the container's.
 # Size (issue 10, /opt/jinit <= 60 MB): lib/modules compressed (with the AOT cache in place the
 # classes come from the cache, so the inflating costs no measurable boot time), files an init
 # never uses left out (TLS trust store, keytool, CDS class list, SIMD sort library), and the
@@ -25,11 +27,17 @@ if command -v strip >/dev/null; then
 else
   echo "make-image.sh: no strip (binutils): libjvm.so keeps its symbol table (+5 MB)" >&2
 fi
-# jlink's own --launcher runs java without exec (the JVM would be PID 3 behind
-# a shell): our launcher execs the JVM, so the JVM itself is PID 1.
-sed -e "s|@MODULE@|$module|g" -e "s|@MAIN@|$main|g" \
-  "$(dirname "$0")/my_init.sh" > "$image/bin/my_init"
-chmod 0755 "$image/bin/my_init"
+
+# The launcher (lib/launch/install says how it works): no shell, the signals blocked from the
+# exec on, the container's JVM variables kept away from the init's JVM. jlink's own --launcher
+# runs java without exec (the JVM would be PID 3 behind a shell).
+mkdir -p "$image/lib/launch"
+cp "$(dirname "$0")/launch-install.sh" "$image/lib/launch/install"
+chmod 0755 "$image/lib/launch/install"
+# -Xrs: HotSpot installs no handler for (and so never unblocks) TERM, INT, HUP, QUIT; the init
+# reads them, and the other blocked signals, from a signalfd.
+printf '%s\n' -Xrs -m "$module/$main" > "$image/lib/launch/jvm.args"
+"$image/lib/launch/install"
 echo "jinit runtime image: $image ($(du -sh "$image" | cut -f1))"
 
 # AOT cache (JEP 483/514): one training run on the real boot path (env import/export with
@@ -48,9 +56,13 @@ if [ "${JINIT_AOT:-1}" != 0 ]; then
   else
     jail=() killall=(--no-kill-all-on-exit)
   fi
-  "${jail[@]}" "$image/bin/java" -XX:AOTCacheOutput="$image/lib/jinit.aot" -Xlog:aot=error -m "$module/$main" \
+  # trained through the launcher itself, so that the cache holds what a real boot loads
+  "$image/lib/launch/install" "$image" "-XX:AOTCacheOutput=$image/lib/jinit.aot -Xlog:aot=error -Djinit.aot.training=true"
+  "${jail[@]}" "$image/bin/my_init" \
     --root "$train" --skip-runit "${killall[@]}" -- /bin/sh -c 'exit 0' 2> "$target/aot-training.log" \
     || { echo "AOT training run failed:"; cat "$target/aot-training.log"; exit 1; }
   rm -rf "$train"
+  [ -s "$image/lib/jinit.aot" ] || { echo "AOT training wrote no cache:"; cat "$target/aot-training.log"; exit 1; }
+  "$image/lib/launch/install"
   echo "AOT cache: $image/lib/jinit.aot ($(du -sh "$image/lib/jinit.aot" | cut -f1))"
 fi

@@ -211,8 +211,8 @@ public sealed interface Phase {
             if (argv.isEmpty()) return runitOnly();
             if (rt.abort().isRequested()) return new Shutdown(rt, env, runit, Outcome.abortedRun(), false);
             rt.log().info("main.start", "Running " + String.join(" ", argv) + "...", "argv", argv);
-            Command command = Command.of(argv, env).inNewProcessGroup();
-            if (Terminal.inForeground()) command = command.inForegroundOf(0);
+            Command command = Terminal.inForeground() ? Command.of(argv, env).inForegroundOf(0)
+                    : Command.of(argv, env).keepingTerminal();
             ChildProcess main;
             rt.signals().hold();
             try {
@@ -226,7 +226,12 @@ public sealed interface Phase {
             rt.signals().forwardTo(Forwarding.to(main, rt));
             rt.log().debug("main.started", argv.getFirst() + " started as PID " + main.pid(), "pid", main.pid());
             try {
-                Optional<WaitStatus> status = rt.commands().await(main, rt.config().mainTimeout());
+                Optional<WaitStatus> status;
+                try {
+                    status = rt.commands().await(main, rt.config().mainTimeout());
+                } finally {
+                    if (command.foregroundTty() >= 0) Terminal.takeBack();
+                }
                 if (status.isEmpty()) {
                     rt.log().warn("main.timeout", argv.getFirst() + " ran longer than --main-timeout ("
                             + rt.config().mainTimeout().toMillis() + " ms).", "pid", main.pid());

@@ -19,4 +19,19 @@ final class Terminal {
             return false;
         }
     }
+
+    /**
+     * Makes the init's process group the terminal's foreground again ({@code tcsetpgrp(3)}) after
+     * the main command that had it has exited, so that a Ctrl-C during the shutdown reaches the
+     * init. TTOU, which {@code tcsetpgrp} from a background group raises, is blocked in the init.
+     * Does nothing when stdin is not a terminal or the call fails (e.g. the terminal is gone).
+     */
+    static void takeBack() {
+        if (!Libc.isatty(0)) return;
+        try {
+            Libc.tcsetpgrp(0, Libc.getpgrp());
+        } catch (PosixException e) {
+            // the terminal hung up, or is not ours: nobody to give it to
+        }
+    }
 }

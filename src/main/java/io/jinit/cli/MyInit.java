@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class MyInit {
     private MyInit() {}
 
+    /** System property set by the build's AOT training run: exit through the JVM, which writes the cache. */
+    static final String AOT_TRAINING_PROPERTY = "jinit.aot.training";
+
     /** Exit status for a command line or environment that cannot be used (nothing was started). */
     static final int USAGE_ERROR = 2;
 
@@ -55,39 +58,40 @@ public final class MyInit {
             EventLog log = logRef.get();
             if (log != null) log.debug("signal.received", "Received " + s.fullName() + ".", "signal", s.number());
         });
-        String[] raw = RawArguments.of(args);
-        // The environment is read once, for the options and the Env phase; in a re-executed JVM
-        // only after adopt() has removed the variable the re-execution set.
-        SequencedMap<String, String> env;
-        boolean signalfd = SignalMode.reexecuted();
-        if (signalfd) {
-            String problem = SignalMode.adopt(router);
-            if (problem != null) {
-                System.err.println("*** my_init: --signal-mode=signalfd: " + problem);
-                System.exit(1);
-            }
-            env = Phase.Env.processEnvironment();
-        } else {
-            router.install();
-            env = Phase.Env.processEnvironment();
-            if (SignalMode.requested(raw, env)) {
-                System.err.println("*** my_init: cannot use --signal-mode=signalfd (" + SignalMode.reexec(abort)
-                        + "); going on with signal handlers.");
-            }
+        // Signals first. The launcher started this JVM with them blocked (and -Xrs): whatever
+        // arrived since the container's exec is pending, and the signalfd reads it now.
+        String problem = SignalMode.adopt(router);
+        if (problem != null) {
+            // started without the launcher (java -m io.jinit/...): once more, the launcher's way
+            if (!SignalMode.reexecuted()) problem = SignalMode.reexec() + " (" + problem + ")";
+            System.err.println("*** my_init: cannot receive signals: " + problem);
+            System.exit(1);
         }
+        LauncherArguments launcher = LauncherArguments.parse(RawArguments.of(args));
+        // The environment is read once, for the options and the Env phase, and given back what
+        // the launcher took from it (the container's JVM variables).
+        SequencedMap<String, String> env = Phase.Env.processEnvironment();
+        launcher.restore(env);
+        SignalMode.restore(env);
+        String[] raw = launcher.args().toArray(String[]::new);
         int status;
         try {
-            status = run(raw, env, abort, router, logRef, signalfd);
+            status = run(raw, env, abort, router, logRef);
         } catch (InterruptedException e) {
             status = 1;
         }
         System.out.flush();
-        System.exit(status);
+        System.err.flush();
+        // _exit, not System.exit: HotSpot's exit would wait ~300 ms for the signalfd reader,
+        // which is always blocked in read(2) (and the reaper, when it waits for a child). The
+        // build's AOT training run (make-image.sh) needs the JVM's exit, which writes the cache.
+        if (Boolean.getBoolean(AOT_TRAINING_PROPERTY)) System.exit(status);
+        Libc.exitNow(status);
     }
 
     private static int run(String[] args, SequencedMap<String, String> env, Abort abort, SignalRouter router,
-                           AtomicReference<EventLog> logRef, boolean signalfd) throws InterruptedException {
-        Options options = new Options(env, signalfd);
+                           AtomicReference<EventLog> logRef) throws InterruptedException {
+        Options options = new Options(env);
         CommandLine cl = options.commandLine();
         try {
             cl.parseArgs(args);
@@ -143,12 +147,8 @@ public final class MyInit {
     static final class Options {
         private final Map<String, String> env;
         private final CommandSpec spec = CommandSpec.create();
-        /** True when the init runs in signalfd mode (QUIT is then forwarded too). */
-        private final boolean signalfd;
-
-        Options(Map<String, String> env, boolean signalfd) {
+        Options(Map<String, String> env) {
             this.env = env;
-            this.signalfd = signalfd;
             spec.name("my_init");
             spec.version("jinit " + version(), "my_init-compatible init for containers, Java "
                     + Runtime.version().feature());
@@ -189,9 +189,8 @@ public final class MyInit {
             option("--wait-for-descendants", "TIMEOUT", "After the main command exits, wait up to TIMEOUT (default "
                     + "10s) for its descendants to exit before shutting down.", "10s");
             option("--main-timeout", "DURATION", "Stop the main command after DURATION; the init then exits 124.", null);
-            option("--signal-mode", "MODE", "handlers (default): HotSpot's signal handlers, QUIT prints a thread "
-                    + "dump; signalfd: re-execute the JVM once with the signals blocked and -Xrs and read them from a "
-                    + "signalfd, so QUIT is forwarded too (costs a second JVM start).", null);
+            option("--signal-mode", "MODE", "signalfd, the only mode: the signals are blocked from the exec on and "
+                    + "read from a signalfd (kept for MY_INIT_SIGNAL_MODE=signalfd of jinit 0.1).", null);
             option("--log-format", "FORMAT", "text (*** lines, default) or json (one object per line).", null);
             spec.addOption(OptionSpec.builder("--success-exit-status").paramLabel("N").type(List.class)
                     .auxiliaryTypes(String.class).description("Exit 0 when the main command exits N (repeatable).").build());
@@ -296,11 +295,10 @@ public final class MyInit {
                 if (colon < 0) throw new IllegalArgumentException("--rewrite: '" + r + "' is not FROM:TO (e.g. USR1:HUP, WINCH:0)");
                 Signal from = signal("--rewrite", r.substring(0, colon));
                 String to = r.substring(colon + 1).strip();
-                List<Signal> forwarded = new ArrayList<>(SignalRouter.FORWARDED);
-                if (signalfd) forwarded.add(Signal.QUIT);
+                List<Signal> forwarded = SignalRouter.FORWARDED;
                 if (from != Signal.TERM && !forwarded.contains(from)) {
                     throw new IllegalArgumentException("--rewrite: " + from.fullName() + " is never forwarded"
-                            + (from == Signal.QUIT ? " (unless --signal-mode=signalfd)" : "") + "; FROM must be TERM or one of "
+                            + "; FROM must be TERM or one of "
                             + String.join(", ", forwarded.stream().map(Signal::name).toList()));
                 }
                 if (from == Signal.TERM && to.equals("0")) {
@@ -314,8 +312,12 @@ public final class MyInit {
                 else rewrite.put(from, signal("--rewrite", to));
             }
             String mode = stringValue("--signal-mode");
-            if (mode != null && !Set.of("handlers", "signalfd").contains(mode.strip())) {
-                throw new IllegalArgumentException("--signal-mode: '" + mode + "' is not handlers or signalfd");
+            if (mode != null && mode.strip().equals("handlers")) {
+                throw new IllegalArgumentException("--signal-mode: handlers was removed in jinit 0.2: the signals are "
+                        + "always read from a signalfd (QUIT is forwarded, no HotSpot handlers)");
+            }
+            if (mode != null && !mode.strip().equals("signalfd")) {
+                throw new IllegalArgumentException("--signal-mode: '" + mode + "' is not signalfd");
             }
             String notReady = stringValue("--services-not-ready");
             if (notReady != null && !Set.of("fail", "warn").contains(notReady)) {

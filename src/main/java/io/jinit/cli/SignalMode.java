@@ -3,7 +3,6 @@ package io.jinit.cli;
 import io.jinit.posix.Libc;
 import io.jinit.posix.PosixException;
 import io.jinit.posix.RawStrings;
-import io.jinit.process.Abort;
 import io.jinit.process.SignalFd;
 import io.jinit.process.SignalRouter;
 
@@ -15,41 +14,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code --signal-mode=handlers|signalfd} (env {@code MY_INIT_SIGNAL_MODE}). In signalfd mode the
- * first JVM blocks {@link SignalFd#SIGNALS} in its main thread and re-executes itself
- * ({@code execv} of {@code /proc/self/exe}, same PID) with {@code -Xrs}, so that the signals stay
- * blocked in every thread of the second JVM, which reads them from a signalfd. Costs a second
- * JVM start. HotSpot's suspend/resume signal (USR2, used by JFR's sampler) is moved to
- * {@link #SR_SIGNUM} with {@code _JAVA_SR_SIGNUM} so that USR2 can be received too; the variable
- * is removed again before any child starts.
+ * How the init receives its signals: always from a {@code signalfd(2)}, in a JVM that started with
+ * {@link SignalFd#SIGNALS} blocked in its first thread and {@code -Xrs} (so HotSpot installs no
+ * handler for them and unblocks none of them in the threads it creates). The launcher
+ * ({@code bin/my_init}) starts the JVM that way, so a signal sent at any instant after the
+ * container's exec waits, blocked, until the init reads it. A JVM started otherwise
+ * ({@code java -m io.jinit/...}) re-executes itself once that way ({@link #reexec}).
+ *
+ * <p>HotSpot's suspend/resume signal (USR2 by default) must not be one of ours: the launcher sets
+ * {@code _JAVA_SR_SIGNUM} to {@link LauncherArguments#SR_SIGNUM}; the re-execution does the same
+ * and says so with {@link #SR_PROPERTY}. Either way the variable is taken out of (or given back
+ * to) the environment the children get.
  */
 final class SignalMode {
     /** System property set on the re-executed JVM's command line. */
     static final String REEXEC_PROPERTY = "jinit.signalfd";
     /** System property telling the re-executed JVM that {@code _JAVA_SR_SIGNUM} was set by us. */
     static final String SR_PROPERTY = "jinit.srsignum";
-    /** The real-time signal HotSpot's suspend/resume moves to (must be above SIGSEGV and below 65). */
-    static final String SR_SIGNUM = "60";
     private static final String SR_VARIABLE = "_JAVA_SR_SIGNUM";
 
     private SignalMode() {}
-
-    /**
-     * Looks for the mode before the options are parsed (the signals must be set up first):
-     * {@code --signal-mode=X} or {@code --signal-mode X} before {@code --}, else
-     * {@code MY_INIT_SIGNAL_MODE}. Bad values are reported later by the option parser.
-     *
-     * @return true when signalfd mode is asked for
-     */
-    static boolean requested(String[] args, Map<String, String> env) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--")) break;
-            if (args[i].startsWith("--signal-mode=")) return args[i].substring(14).strip().equals("signalfd");
-            if (args[i].equals("--signal-mode") && i + 1 < args.length) return args[i + 1].strip().equals("signalfd");
-        }
-        String e = env.get("MY_INIT_SIGNAL_MODE");
-        return e != null && e.strip().equals("signalfd");
-    }
 
     /** @return true in the re-executed JVM of signalfd mode */
     static boolean reexecuted() {
@@ -60,10 +44,9 @@ final class SignalMode {
      * Blocks the signals and re-executes the JVM. Returns only when it could not (the mask is
      * then restored and handler mode goes on).
      *
-     * @param abort the abort request: when SIGTERM/SIGINT already arrived, no re-exec
      * @return why the re-exec did not happen
      */
-    static String reexec(Abort abort) {
+    static String reexec() {
         List<byte[]> argv = new ArrayList<>();
         try {
             byte[] cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
@@ -89,8 +72,7 @@ final class SignalMode {
         next.addAll(argv.subList(1, argv.size()));
         long old = Libc.pthreadSigmask(Libc.SIG_BLOCK, SignalFd.mask());
         try {
-            if (abort.isRequested()) return "aborted by " + abort.signal().orElseThrow().fullName();
-            if (setSr) Libc.setenv(SR_VARIABLE, SR_SIGNUM);
+            if (setSr) Libc.setenv(SR_VARIABLE, LauncherArguments.SR_SIGNUM);
             Libc.execv(RawStrings.encode("/proc/self/exe"), next);
             return "execv returned";
         } catch (PosixException e) {
@@ -103,14 +85,11 @@ final class SignalMode {
     }
 
     /**
-     * In the re-executed JVM: removes {@code _JAVA_SR_SIGNUM} if we set it, checks that every
-     * thread blocks the signals, and starts reading the signalfd.
+     * Checks that every thread blocks {@link SignalFd#SIGNALS} and starts reading the signalfd.
      *
-     * @return null when signalfd mode runs, else the reason it cannot (the init must not go on:
-     *     with {@code -Xrs} it has no handler for TERM)
+     * @return null when the signals are read from now on, else why not (then nothing was started)
      */
     static String adopt(SignalRouter router) {
-        if ("1".equals(System.getProperty(SR_PROPERTY))) Libc.unsetenv(SR_VARIABLE);
         try {
             List<String> bad = SignalFd.threadsNotBlocking();
             if (!bad.isEmpty()) return "signals not blocked in every thread: " + String.join("; ", bad);
@@ -119,5 +98,15 @@ final class SignalMode {
         } catch (IOException | PosixException e) {
             return e.getMessage();
         }
+    }
+
+    /**
+     * In a re-executed JVM: takes out of the children's environment the {@code _JAVA_SR_SIGNUM}
+     * that {@link #reexec} set.
+     *
+     * @param environment the init's environment; changed in place
+     */
+    static void restore(Map<String, String> environment) {
+        if ("1".equals(System.getProperty(SR_PROPERTY))) environment.remove(SR_VARIABLE);
     }
 }

@@ -31,7 +31,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *   <li>{@code long syscall(long number, ...)} ({@code syscall(2)}), called with 7 {@code long}s,
  *       variadic after the first ({@link Linker.Option#firstVariadicArg}), errno captured: every
  *       system call jinit makes (getpid, getppid, getpgid, kill, setpgid, wait4, prctl, ioctl,
- *       openat, read, write, close, rt_sigprocmask, signalfd4, execve), with the kernel's call
+ *       openat, read, write, close, rt_sigprocmask, signalfd4, execve, exit_group), with the kernel's call
  *       numbers for x86_64 or aarch64;</li>
  *   <li>{@code long f(long, long, long, long, long, long)}, errno captured: the libc functions
  *       that are not plain system calls (posix_spawnp and its attribute and file-action calls,
@@ -77,7 +77,9 @@ public final class Libc {
     /** {@code setsid()} in the child; fails with EPERM together with {@link #POSIX_SPAWN_SETPGROUP}. */
     public static final short POSIX_SPAWN_SETSID = 0x80;
 
-    /** {@code open(2)} flags ({@code fcntl.h}, x86_64/aarch64). */
+    /** {@code open(2)} flags ({@code fcntl.h}, x86_64/aarch64): read only. */
+    public static final int O_RDONLY = 0x0;
+    /** {@code open(2)}: write only. */
     public static final int O_WRONLY = 0x1;
     /** Open without blocking; for a FIFO opened for writing, fail with ENXIO when it has no reader. */
     public static final int O_NONBLOCK = 0x800;
@@ -133,6 +135,7 @@ public final class Libc {
         static final long PRCTL = X86_64 ? 157 : 167;
         static final long OPENAT = X86_64 ? 257 : 56;
         static final long SIGNALFD4 = X86_64 ? 289 : 74;
+        static final long EXIT_GROUP = X86_64 ? 231 : 94;
     }
 
     // The two downcall handles: made on first use (a holder class is initialised when first
@@ -444,9 +447,9 @@ public final class Libc {
      * @param foregroundTty    an fd (0) whose terminal gets the child's process group as its foreground
      *                         process group before exec ({@code posix_spawn_file_actions_addtcsetpgrp_np},
      *                         glibc ≥ 2.35); -1 for none
-     * @param stdoutToDevNull  true: the child's stdout is {@code /dev/null}
+     * @param stdinFromDevNull true: the child's stdin is {@code /dev/null} (opened read-only)
      */
-    public record SpawnOptions(boolean newProcessGroup, int foregroundTty, boolean stdoutToDevNull) {
+    public record SpawnOptions(boolean newProcessGroup, int foregroundTty, boolean stdinFromDevNull) {
         /** Plain options: same process group, no terminal hand-over, stdout inherited. */
         public static final SpawnOptions PLAIN = new SpawnOptions(false, -1, false);
     }
@@ -495,9 +498,9 @@ public final class Libc {
                         check("posix_spawn_file_actions_addtcsetpgrp_np",
                                 fn(Spawn.FILE_ACTIONS_ADDTCSETPGRP, cs, actions, options.foregroundTty(), 0, 0, 0, 0));
                     }
-                    if (options.stdoutToDevNull()) {
-                        check("posix_spawn_file_actions_addopen", fn(Spawn.FILE_ACTIONS_ADDOPEN, cs, actions, 1,
-                                cString(arena, RawStrings.encode("/dev/null")).address(), O_WRONLY, 0, 0));
+                    if (options.stdinFromDevNull()) {
+                        check("posix_spawn_file_actions_addopen", fn(Spawn.FILE_ACTIONS_ADDOPEN, cs, actions, 0,
+                                cString(arena, RawStrings.encode("/dev/null")).address(), O_RDONLY, 0, 0));
                     }
                     MemorySegment pid = arena.allocate(PID_T);
                     long path = cString(arena, file).address();
@@ -636,5 +639,18 @@ public final class Libc {
             int r = (int) fn(Text.UNSETENV, cs, cString(arena, RawStrings.encode(name)).address(), 0, 0, 0, 0, 0);
             if (r != 0) throw new PosixException("unsetenv", errno(cs));
         }
+    }
+
+    /**
+     * Ends the process at once with {@code status} ({@code _exit(2)}, i.e. {@code exit_group}): no
+     * JVM shutdown, so no wait for threads blocked in native calls (HotSpot's exit waits up to
+     * 300 ms for each such thread: the signalfd reader and the reaper always are). Flush what
+     * must be flushed first.
+     *
+     * @param status the exit status, 0-255
+     */
+    public static void exitNow(int status) {
+        sys(Nr.EXIT_GROUP, status, 0, 0);
+        throw new IllegalStateException("_exit returned");
     }
 }

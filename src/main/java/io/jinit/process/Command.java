@@ -10,18 +10,24 @@ import java.util.Map;
 import java.util.SequencedMap;
 
 /**
- * A program to start: its arguments, its complete environment, and whether it leads a new
- * process group. Strings hold raw bytes as {@link RawStrings} decodes them.
+ * A program to start: its arguments, its complete environment, and its place in job control.
+ * Strings hold raw bytes as {@link RawStrings} decodes them.
  *
- * @param argv            argv[0] first (a name looked up on the environment's {@code PATH}, or a path); not empty
- * @param environment     the child's whole environment, in order
- * @param newProcessGroup true: the child leads its own process group (signals to the group reach it and its children)
- * @param foregroundTty   an fd (normally 0) whose terminal makes the child's group its foreground
- *                        process group before exec (job control); -1 for none
- * @param stdoutToDevNull true: the child's stdout goes to {@code /dev/null}
+ * <p>Every child leads its own process group, so that a terminal's INT, QUIT and TSTP
+ * (which go to the terminal's foreground process group) reach only the command made the
+ * foreground ({@link #inForegroundOf}, the main command) or else the init, never runsvdir, a
+ * startup script or a hook. A child that does not keep the terminal gets {@code /dev/null} as
+ * stdin when the init's stdin is a terminal: reading it from a background process group would
+ * stop the child (SIGTTIN) and hang the boot.
+ *
+ * @param argv          argv[0] first (a name looked up on the environment's {@code PATH}, or a path); not empty
+ * @param environment   the child's whole environment, in order
+ * @param foregroundTty an fd (normally 0) whose terminal makes the child's group its foreground
+ *                      process group before exec (job control); -1 for none
+ * @param keepsTerminal true: the child gets the init's stdin even when it is a terminal (the main command)
  */
-public record Command(List<String> argv, SequencedMap<String, String> environment, boolean newProcessGroup,
-                      int foregroundTty, boolean stdoutToDevNull) {
+public record Command(List<String> argv, SequencedMap<String, String> environment, int foregroundTty,
+                      boolean keepsTerminal) {
 
     /** Copies the arguments; rejects an empty argv with {@link IllegalArgumentException}. */
     public Command {
@@ -30,27 +36,22 @@ public record Command(List<String> argv, SequencedMap<String, String> environmen
         environment = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(environment));
     }
 
-    /** A command in the init's process group. */
+    /** A command in a process group of its own, in the background of any terminal. */
     public static Command of(List<String> argv, Map<String, String> environment) {
-        return new Command(argv, new LinkedHashMap<>(environment), false, -1, false);
+        return new Command(argv, new LinkedHashMap<>(environment), -1, false);
     }
 
-    /** @return the same command, leading its own process group */
-    public Command inNewProcessGroup() {
-        return new Command(argv, environment, true, foregroundTty, stdoutToDevNull);
+    /** @return the same command, keeping the init's stdin (a terminal too) though not made the foreground */
+    public Command keepingTerminal() {
+        return new Command(argv, environment, foregroundTty, true);
     }
 
     /**
      * @param fd the terminal's fd (0)
-     * @return the same command in its own process group, made the terminal's foreground process group
+     * @return the same command, made the terminal's foreground process group, stdin kept
      */
     public Command inForegroundOf(int fd) {
-        return new Command(argv, environment, true, fd, stdoutToDevNull);
-    }
-
-    /** @return the same command with stdout sent to {@code /dev/null} */
-    public Command withStdoutDiscarded() {
-        return new Command(argv, environment, newProcessGroup, foregroundTty, true);
+        return new Command(argv, environment, fd, true);
     }
 
     /** @return argv[0], the name the logs use */

@@ -109,7 +109,7 @@ public final class Reaper implements AutoCloseable {
      */
     public ChildProcess spawn(Command command) throws CannotExecuteException {
         String program = resolve(command);
-        var options = new Libc.SpawnOptions(command.newProcessGroup(), command.foregroundTty(), command.stdoutToDevNull());
+        var options = new Libc.SpawnOptions(true, command.foregroundTty(), !command.keepsTerminal() && Libc.isatty(0));
         lock.lock();
         try {
             int pid;
@@ -127,7 +127,7 @@ public final class Reaper implements AutoCloseable {
                     throw cannotExecute(command.name(), e2.errno());
                 }
             }
-            ChildProcess child = new ChildProcess(pid, command.name(), command.newProcessGroup(), this);
+            ChildProcess child = new ChildProcess(pid, command.name(), true, this);
             children.put(pid, child);
             wakeLocked();
             return child;

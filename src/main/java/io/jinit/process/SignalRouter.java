@@ -7,29 +7,21 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Decides what happens to each signal the init receives. Handlers are installed with
- * {@code sun.misc.Signal} (module {@code jdk.unsupported}); HotSpot runs each delivery on a new
- * thread. Choice and limits (see README "Signals"):
+ * Decides what happens to each signal the init receives. The signals arrive through
+ * {@link SignalFd} (blocked in every thread from the exec on, read from a {@code signalfd(2)}),
+ * which calls {@link #deliver}; see README "Signals":
  * <ul>
  *   <li>TERM, INT: request the {@link Abort} (exit 2, "Init system aborted.").</li>
- *   <li>HUP, USR1, USR2, WINCH, ALRM, CONT, TSTP: handled, so none can kill or stop the init;
- *       forwarded to the current target (the main command) when forwarding is on, else dropped.
- *       USR2 replaces HotSpot's suspend/resume handler, which only JFR's sampler uses.</li>
- *   <li>TTIN, TTOU: ignored ({@code SIG_IGN}), so the init is never stopped by terminal I/O or
- *       {@code tcsetpgrp(3)}; children get them back at their default (SETSIGDEF).</li>
- *   <li>QUIT: owned by HotSpot (thread dump on stdout); it cannot be caught. It never stops the init.</li>
+ *   <li>HUP, QUIT, USR1, USR2, WINCH, ALRM, CONT, TSTP: forwarded to the current target (the main
+ *       command) when forwarding is on, else dropped. None can kill, stop or dump the init.</li>
+ *   <li>TTIN, TTOU: read and dropped by {@link SignalFd}; while blocked they count as ignored for
+ *       terminal I/O, so the init is never stopped by it or by {@code tcsetpgrp(3)}.</li>
  * </ul>
- * In {@code --signal-mode=signalfd} the handlers are not installed: {@link SignalFd} reads every
- * signal and calls {@link #deliver}, QUIT included (then forwarded like the others).
- * Without {@code -Xrs} the JVM would otherwise exit on TERM/INT/HUP through its shutdown hooks,
- * so {@link #install} must run first thing in {@code main}.
  */
 public final class SignalRouter {
     /** The signals forwarded to the target when forwarding is on. */
-    public static final List<Signal> FORWARDED =
-            List.of(Signal.HUP, Signal.USR1, Signal.USR2, Signal.WINCH, Signal.ALRM, Signal.CONT, Signal.TSTP);
-    /** The signals ignored by the init. */
-    public static final List<Signal> IGNORED = List.of(Signal.TTIN, Signal.TTOU);
+    public static final List<Signal> FORWARDED = List.of(Signal.HUP, Signal.QUIT, Signal.USR1, Signal.USR2,
+            Signal.WINCH, Signal.ALRM, Signal.CONT, Signal.TSTP);
 
     private final Abort abort;
     private final Consumer<Signal> onReceive;
@@ -41,7 +33,7 @@ public final class SignalRouter {
 
     /**
      * @param abort     requested by TERM and INT
-     * @param onReceive called for every received signal (for debug logs), on the handler thread
+     * @param onReceive called for every received signal (for debug logs), on the signalfd thread
      */
     public SignalRouter(Abort abort, Consumer<Signal> onReceive) {
         this.abort = abort;
@@ -49,23 +41,7 @@ public final class SignalRouter {
     }
 
     /**
-     * Installs the handlers for every signal above.
-     *
-     * @throws IllegalArgumentException if the JVM refuses a signal (e.g. it runs with {@code -Xrs})
-     */
-    public void install() {
-        handle(Signal.TERM);
-        handle(Signal.INT);
-        for (Signal s : FORWARDED) handle(s);
-        for (Signal s : IGNORED) sun.misc.Signal.handle(new sun.misc.Signal(s.name()), sun.misc.SignalHandler.SIG_IGN);
-    }
-
-    private void handle(Signal s) {
-        sun.misc.Signal.handle(new sun.misc.Signal(s.name()), received -> deliver(s));
-    }
-
-    /**
-     * Routes one received signal (what the handler thread runs; callable directly in tests).
+     * Routes one received signal (what the signalfd thread runs; callable directly in tests).
      *
      * @param s the signal that arrived
      */

@@ -41,7 +41,8 @@ class BadValuesIT {
             --wait-for-services=soon          |                                  | --wait-for-services
             --wait-for-descendants=-1         |                                  | --wait-for-descendants
             --no-kill-all-on-exit --kill-all=always |                            | --kill-all
-            --rewrite QUIT:HUP                |                                  | --rewrite
+            --rewrite INT:HUP                 |                                  | --rewrite
+            --signal-mode=handlers            |                                  | --signal-mode
             --signal-mode=maybe               |                                  | --signal-mode
             --signal-mode=signalfd --kill-all=x |                              | --kill-all
                                               | MY_INIT_KILL_ALL=sometimes       | --kill-all

@@ -10,7 +10,7 @@ import static io.jinit.features.Init.Shell;
 /** Shell fixtures shared by the feature tests: main commands that record what reaches them. */
 final class Fixtures {
     /** The signals the init forwards that a shell can trap without being stopped. */
-    static final List<String> FORWARDED = List.of("HUP", "USR1", "USR2", "WINCH", "ALRM", "CONT");
+    static final List<String> FORWARDED = List.of("HUP", "QUIT", "USR1", "USR2", "WINCH", "ALRM", "CONT");
     /** How long a test waits for something that should happen "at once". */
     static final Duration SOON = Duration.ofSeconds(30);
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,9 +19,10 @@ import static io.jinit.features.Fixtures.withMain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 6, feature 1 (QUIT): {@code --signal-mode=signalfd} re-executes the JVM with the signals
- * blocked and {@code -Xrs} and reads them from a signalfd, so SIGQUIT is forwarded like the
- * others (no thread dump), while TERM still aborts and the init keeps its PID.
+ * The init's signal intake: the launcher execs the JVM with the init's signals blocked and
+ * {@code -Xrs}, and the init reads them from a signalfd, so SIGQUIT is forwarded like the others
+ * (no thread dump), a signal sent while the JVM starts waits instead of being lost, TERM aborts,
+ * and a JVM started without the launcher re-executes itself the launcher's way.
  */
 @Timeout(300)
 class SignalFdIT {
@@ -29,10 +31,9 @@ class SignalFdIT {
 
     @Test
     void quitAndEveryForwardedSignalReachTheMainCommandsGroup() throws Exception {
-        List<String> signals = new ArrayList<>(Fixtures.FORWARDED);
-        signals.add("QUIT");
+        List<String> signals = Fixtures.FORWARDED;
         List<String> main = trappingMain(root, signals);
-        try (Running init = Init.in(root).asPid1().args(withMain(main, "-v", "--signal-mode=signalfd", "--skip-runit")).start()) {
+        try (Running init = Init.in(root).asPid1().args(withMain(main, "-v", "--skip-runit")).start()) {
             Shell.awaitFile(root.resolve("main.ready"), init);
             for (String s : signals) {
                 init.signal(s);
@@ -48,13 +49,13 @@ class SignalFdIT {
     }
 
     @Test
-    void theInitIsReExecutedInPlaceWithXrsAndLeaksNothingToChildren() throws Exception {
-        Result r = Init.in(root).asPid1().env("MY_INIT_SIGNAL_MODE", "signalfd").args("--skip-runit", "--", "sh", "-c",
+    void theLauncherExecsTheJvmWithTheSignalsBlockedAndLeaksNothingToChildren() throws Exception {
+        Result r = Init.in(root).asPid1().args("--skip-runit", "--", "sh", "-c",
                 "tr '\\0' ' ' < /proc/1/cmdline > $M/cmdline; env > $M/env; grep SigBlk /proc/self/status > $M/mask; "
                         + "sleep 2; cat /proc/1/task/*/status | grep SigBlk > $M/init-masks").run();
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(0);
-        assertThat(Files.readString(root.resolve("cmdline"))).as("the init is still PID 1, now with -Xrs")
-                .contains("/bin/java -Xrs -Djinit.signalfd=1");
+        assertThat(Files.readString(root.resolve("cmdline"))).as("PID 1 is the JVM, started by the launcher with -Xrs")
+                .contains("/bin/java ").contains("/lib/launch/jvm.args ").doesNotContain("-Djinit.signalfd");
         assertThat(Shell.lines(root.resolve("env"))).noneMatch(l -> l.startsWith("_JAVA_SR_SIGNUM="));
         assertThat(Shell.lines(root.resolve("mask"))).as("the main command starts with an empty mask")
                 .containsExactly("SigBlk:\t0000000000000000");
@@ -65,15 +66,29 @@ class SignalFdIT {
     }
 
     @Test
-    void onlyTheInitsOwnOptionOrVariableSelectsTheMode() throws Exception {
-        String cmdline = "tr '\\0' ' ' < /proc/1/cmdline > $M/cmdline";
-        Result r = Init.in(root).asPid1().args("--skip-runit", "--", "sh", "-c", cmdline, "--signal-mode=signalfd").run();
-        assertThat(r.exitCode()).as(r.describe()).isEqualTo(0);
-        assertThat(Files.readString(root.resolve("cmdline"))).doesNotContain("-Xrs");
-        r = Init.in(root).asPid1().env("MY_INIT_SIGNAL_MODE", "signalfd")
-                .args("--signal-mode", "handlers", "--skip-runit", "--", "sh", "-c", cmdline).run();
-        assertThat(r.exitCode()).as(r.describe()).isEqualTo(0);
-        assertThat(Files.readString(root.resolve("cmdline"))).as("the command line wins").doesNotContain("-Xrs");
+    void aJvmStartedWithoutTheLauncherReExecutesItselfWithTheSignalsBlocked() throws Exception {
+        Path image = Init.binary().getParent().getParent();
+        List<String> cmd = List.of("env", "--default-signal", "unshare", "-p", "-f", "--mount-proc",
+                image.resolve("bin/java").toString(), "-m", "io.jinit/io.jinit.cli.MyInit", "--root", root.toString(),
+                "--skip-runit", "--", "sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline > " + root.resolve("cmdline")
+                        + "; grep SigBlk /proc/1/status > " + root.resolve("mask") + "; env > " + root.resolve("env"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isEqualTo(0);
+        assertThat(Files.readString(root.resolve("cmdline"))).as("the same PID, now with -Xrs")
+                .contains("/bin/java -Xrs -Djinit.signalfd=1");
+        long blocked = Long.parseUnsignedLong(Shell.lines(root.resolve("mask")).getFirst().substring(7).strip(), 16);
+        assertThat(blocked & io.jinit.process.SignalFd.mask()).isEqualTo(io.jinit.process.SignalFd.mask());
+        assertThat(Shell.lines(root.resolve("env"))).noneMatch(l -> l.startsWith("_JAVA_SR_SIGNUM="));
+    }
+
+    @Test
+    void handlersModeIsGoneWithAOneLineError() throws Exception {
+        Result r = Init.in(root).env("MY_INIT_SIGNAL_MODE", "handlers").args("--skip-runit", "--", "true").run();
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+        assertThat(r.stderrLines()).hasSize(1).first().asString().contains("--signal-mode: handlers was removed");
+        r = Init.in(root).args("--signal-mode=signalfd", "--skip-runit", "--", "true").run();
+        assertThat(r.exitCode()).as("signalfd, the only mode, is still accepted; " + r.describe()).isEqualTo(0);
     }
 
     @Test
@@ -83,7 +98,7 @@ class SignalFdIT {
                 touch $M/main.ready
                 while :; do sleep 0.1; done
                 """);
-        try (Running init = Init.in(root).asPid1().args("--signal-mode", "signalfd", "--rewrite", "TERM:QUIT", "--skip-runit",
+        try (Running init = Init.in(root).asPid1().args("--rewrite", "TERM:QUIT", "--skip-runit",
                 "--", "sh", root.resolve("main.sh").toString()).start()) {
             Shell.awaitFile(root.resolve("main.ready"), init);
             init.signal("TERM");
@@ -95,10 +110,9 @@ class SignalFdIT {
     }
 
     @Test
-    void quitCanBeRewrittenOnlyInSignalfdMode() throws Exception {
+    void quitCanBeRewritten() throws Exception {
         List<String> main = trappingMain(root, List.of("HUP", "QUIT"));
-        try (Running init = Init.in(root).asPid1().env("MY_INIT_SIGNAL_MODE", "signalfd")
-                .args(withMain(main, "-v", "--rewrite", "QUIT:HUP", "--skip-runit")).start()) {
+        try (Running init = Init.in(root).asPid1().args(withMain(main, "-v", "--rewrite", "QUIT:HUP", "--skip-runit")).start()) {
             Shell.awaitFile(root.resolve("main.ready"), init);
             init.signal("QUIT");
             awaitLine(init, root.resolve("main.got"), "HUP");
@@ -107,25 +121,34 @@ class SignalFdIT {
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(7);
             assertThat(Shell.lines(root.resolve("main.got"))).containsExactly("HUP");
         }
-        Result handlers = Init.in(root).args("--rewrite", "QUIT:HUP", "--skip-runit", "--", "true").run();
-        assertThat(handlers.exitCode()).as(handlers.describe()).isEqualTo(2);
-        assertThat(handlers.stderr()).contains("--rewrite: SIGQUIT is never forwarded (unless --signal-mode=signalfd)");
     }
 
     @Test
-    void bootCost() throws Exception {
-        int runs = 5;
-        long[][] ms = new long[2][runs];
-        for (int i = 0; i < runs; i++) {
-            for (int m = 0; m < 2; m++) {
-                Result r = Init.in(root).args("--signal-mode=" + (m == 0 ? "handlers" : "signalfd"), "--quiet",
-                        "--skip-runit", "--", "true").run();
-                assertThat(r.exitCode()).as(r.describe()).isEqualTo(0);
-                ms[m][i] = r.elapsed().toMillis();
+    void aTermSentAtTheExecWaitsAndAborts() throws Exception {
+        // the TERM arrives while the JVM starts, before any Java code runs: blocked, it waits
+        for (int i = 0; i < 5; i++) {
+            try (Running init = Init.in(root).asPid1().args("--skip-runit", "--", "sleep", "1000").start()) {
+                // as soon as the launcher's first stage has blocked the signals (before that, the
+                // process is still unshare's child, a PID 1 without handlers, and drops a TERM)
+                long pid = init.initPid();
+                long want = io.jinit.process.SignalFd.mask();
+                Shell.await("the launcher blocks the signals", Duration.ofSeconds(20), () -> {
+                    try {
+                        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                            if (line.startsWith("SigBlk:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & want) == want;
+                        }
+                    } catch (java.io.IOException gone) {
+                        return false;
+                    }
+                    return false;
+                });
+                String stage = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+                Shell.kill("TERM", pid);
+                System.out.println("SignalFdIT: TERM sent while PID 1 was: " + stage);
+                Result r = init.await();
+                assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+                assertThat(r.stderrLines()).as(r.describe()).contains("*** Init system aborted.");
             }
         }
-        for (long[] a : ms) java.util.Arrays.sort(a);
-        System.out.printf("SignalFdIT boot cost: median of %d runs of my_init --skip-runit -- true: handlers %d ms, "
-                + "signalfd %d ms%n", runs, ms[0][runs / 2], ms[1][runs / 2]);
     }
 }

@@ -141,8 +141,8 @@ class ReaperTest {
     }
 
     @Test
-    void newProcessGroupMakesTheChildItsLeader() throws Exception {
-        ChildProcess c = reaper.spawn(Command.of(List.of("sleep", "5"), ENV).inNewProcessGroup());
+    void everyChildLeadsItsOwnProcessGroup() throws Exception {
+        ChildProcess c = reaper.spawn(Command.of(List.of("sleep", "5"), ENV));
         try {
             String stat = Files.readString(Path.of("/proc", String.valueOf(c.pid()), "stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -1,0 +1,55 @@
+#!/bin/sh
+# Writes jinit's launcher into a jlink runtime image, for the directory the image will live in.
+# Shipped in the image as lib/launch/install; images/Dockerfile runs it after copying the image
+# to /opt/jinit, because the launcher's lines name absolute paths (a #! line cannot say "next
+# to me").
+#
+# Usage: lib/launch/install [PREFIX [AOT_OPTION]]
+#   PREFIX      where the image lives when the launcher runs (default: this image's directory)
+#   AOT_OPTION  the JVM's AOT option (default: -XX:AOTCache=PREFIX/lib/jinit.aot when that file
+#               exists, else none); make-image.sh passes -XX:AOTCacheOutput=FILE to train
+#
+# The launcher is three `#!/usr/bin/env -S` lines, no shell, so that nothing between the
+# container runtime's exec and the JVM touches the environment or the arguments:
+#   bin/my_init        blocks the signals the init reads from its signalfd (they wait, blocked,
+#                      until the init reads them: none is lost or handled by HotSpot during the
+#                      JVM's start) and hands JAVA_TOOL_OPTIONS and _JAVA_OPTIONS on as arguments
+#   lib/launch/save    removes those two from the environment, hands on JDK_JAVA_OPTIONS and
+#                      _JAVA_SR_SIGNUM
+#   lib/launch/jvm     removes JDK_JAVA_OPTIONS, moves HotSpot's suspend/resume signal off USR2
+#                      (_JAVA_SR_SIGNUM=60), and execs bin/java with the options of
+#                      lib/launch/jvm.args (-Xrs, the module and main class)
+# The JVM so never reads the container's JVM variables, and the init gives them back, byte for
+# byte, to every child (io.jinit.cli.LauncherArguments). Each line stays within the 255 bytes
+# that Linux >= 5.1 reads of a #! line (BINPRM_BUF_SIZE).
+set -eu
+
+self=$(readlink -f "$0")
+image=${self%/lib/launch/*}
+prefix=${1:-$image}
+if [ $# -ge 2 ]; then
+  aot=$2
+elif [ -r "$image/lib/jinit.aot" ]; then
+  aot="-XX:AOTCache=$prefix/lib/jinit.aot"
+else
+  aot=
+fi
+
+signals=HUP,INT,QUIT,USR1,USR2,ALRM,TERM,CONT,TSTP,TTIN,TTOU,WINCH
+
+write() { # FILE LINE
+  if [ "$(printf '%s' "$2" | wc -c)" -gt 255 ]; then
+    echo "launch/install: the #! line of $1 is longer than 255 bytes (prefix $prefix is too long): $2" >&2
+    exit 1
+  fi
+  printf '%s\n' "$2" > "$1.tmp"
+  chmod 0755 "$1.tmp"
+  mv -f "$1.tmp" "$1"
+}
+
+write "$image/bin/my_init" \
+  "#!/usr/bin/env -S --block-signal=$signals $prefix/lib/launch/save +JAVA_TOOL_OPTIONS=\${JAVA_TOOL_OPTIONS} +_JAVA_OPTIONS=\${_JAVA_OPTIONS}"
+write "$image/lib/launch/save" \
+  "#!/usr/bin/env -S -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS $prefix/lib/launch/jvm +JDK_JAVA_OPTIONS=\${JDK_JAVA_OPTIONS} +_JAVA_SR_SIGNUM=\${_JAVA_SR_SIGNUM}"
+write "$image/lib/launch/jvm" \
+  "#!/usr/bin/env -S -u JDK_JAVA_OPTIONS _JAVA_SR_SIGNUM=60 $prefix/bin/java${aot:+ $aot} @$prefix/lib/launch/jvm.args"
