@@ -12,6 +12,9 @@ Markers, in order (every time is from the launcher's execve):
   jvm exec      the execve of .../bin/java (end of the launcher)
   jvm ready     the JVM's "Common-Cleaner" thread named (prctl PR_SET_NAME): the JVM's own
                 initialisation is done, main() is about to run
+  signalfd      signalfd4(2) returned (the launcher of 0.2.0 blocks the signals; main() checks
+                the mask and makes the signalfd through its first FFM downcalls); optional: an
+                init without a signalfd has no such phase
   reaper        the "jinit-reaper" thread named: main() parsed the command line, set up logging
                 and signals and started the reaper
   first wait4   the reaper's first wait4(2): the first FFM downcall that made it to the kernel
@@ -34,26 +37,28 @@ import subprocess
 import sys
 import tempfile
 
-MARKERS = ["jvm exec", "jvm ready", "reaper", "first wait4", "spawn", "exec /bin/true", "reaped",
+MARKERS = ["jvm exec", "jvm ready", "signalfd", "reaper", "first wait4", "spawn", "exec /bin/true", "reaped",
            "exit_group", "gone"]
 PHASES = [
     ("jvm exec", "launcher (shell or env, up to the execve of bin/java)"),
     ("jvm ready", "JVM start: libjvm, heap, AOT cache mapped, module system, JVM threads"),
+    ("signalfd", "main() up to the signalfd: first FFM downcalls (signal mask, signalfd4)"),
     ("reaper", "main(): command line (picocli), logging (tinylog), signals, boot phase, reaper started"),
-    ("first wait4", "first FFM downcall reaches the kernel (the downcall handle is spun)"),
+    ("first wait4", "the reaper thread's first wait4(2) (without a signalfd: the first FFM downcall, its handle spun here)"),
     ("spawn", "environment phase, spawn preparation (posix_spawn* downcalls), up to the vfork"),
     ("exec /bin/true", "vfork → the child's execve"),
     ("reaped", "/bin/true runs and is reaped"),
     ("exit_group", "main phase ends, shutdown phase, System.exit"),
     ("gone", "JVM exit (exit_group → process gone)"),
 ]
+OPTIONAL = {"signalfd"}
 LINE = re.compile(r"^(\d+)\s+(\d+\.\d+)\s+(.*)$")
 
 
 def one_run(init, workdir, i):
     out = os.path.join(workdir, f"strace-{i}.log")
     argv = ["strace", "-f", "-ttt", "-q", "--seccomp-bpf",
-            "-e", "trace=execve,clone,clone3,vfork,prctl,wait4,exit_group", "-o", out,
+            "-e", "trace=execve,clone,clone3,vfork,prctl,wait4,exit_group,signalfd4", "-o", out,
             init, "--quiet", "--skip-runit", "--no-kill-all-on-exit", "--", "/bin/true"]
     r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        timeout=60)
@@ -75,6 +80,8 @@ def one_run(init, workdir, i):
                 t["jvm exec"] = ms
             elif "PR_SET_NAME, \"Common-Cleaner\"" in rest and "jvm ready" not in t:
                 t["jvm ready"] = ms
+            elif rest.startswith("signalfd4(") and "jvm ready" in t and "signalfd" not in t:
+                t["signalfd"] = ms
             elif "PR_SET_NAME, \"jinit-reaper\"" in rest and "reaper" not in t:
                 t["reaper"] = ms
             elif rest.startswith("wait4(-1") and "reaper" in t and "first wait4" not in t:
@@ -90,10 +97,16 @@ def one_run(init, workdir, i):
                 t["exit_group"] = ms
             elif pid == first_pid and rest.startswith("+++ exited"):
                 t["gone"] = ms
-    missing = [k for k in MARKERS if k not in t]
+    missing = [k for k in MARKERS if k not in t and k not in OPTIONAL]
     if missing:
         raise SystemExit(f"timeline: {init}: markers not found: {missing} (see {out})")
     return t
+
+
+def previous(run, key):
+    """The time of the marker before key in this run (0 for the first), skipping absent ones."""
+    before = [run[k] for k in MARKERS[:MARKERS.index(key)] if k in run]
+    return before[-1] if before else 0.0
 
 
 def main():
@@ -118,9 +131,12 @@ def main():
     for key, what in PHASES:
         row = [what]
         for init in a.inits:
-            idx = MARKERS.index(key)
-            end = statistics.median(r[key] for r in runs[init])
-            took = statistics.median(r[key] - (r[MARKERS[idx - 1]] if idx else 0) for r in runs[init])
+            have = [r for r in runs[init] if key in r]
+            if not have:
+                row += ["—", "—"]
+                continue
+            end = statistics.median(r[key] for r in have)
+            took = statistics.median(r[key] - previous(r, key) for r in have)
             row += [f"{end:.1f}", f"{took:.1f}"]
         print("| " + " | ".join(row) + " |")
     return 0
