@@ -20,6 +20,8 @@ public final class Errno {
     public static final int ECHILD = 10;
     /** Permission denied. */
     public static final int EACCES = 13;
+    /** Invalid argument. */
+    public static final int EINVAL = 22;
     /** Not a typewriter: the fd is not a terminal. */
     public static final int ENOTTY = 25;
 }

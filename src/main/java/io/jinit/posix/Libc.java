@@ -352,13 +352,15 @@ public final class Libc {
     }
 
     /**
-     * A reusable buffer for {@link #waitpid}: the status word and the errno capture.
+     * A reusable buffer for {@link #waitpid} and {@link #waitid}: the status word, a
+     * {@code siginfo_t} and the errno capture.
      * Confined to the thread that created it.
      */
     public static final class WaitBuffer implements AutoCloseable {
         private final Arena arena = Arena.ofConfined();
         private final MemorySegment status = arena.allocate(WSTATUS);
         private final MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+        private final MemorySegment siginfo = arena.allocate(SIGINFO_T);
 
         /** Frees the buffer. */
         @Override
@@ -391,6 +393,77 @@ public final class Libc {
             if (r >= 0) return new Waited((int) r, r == 0 ? 0 : buffer.status.get(JAVA_INT, 0));
             int e = errno(buffer.capture);
             if (e != Errno.EINTR) throw new PosixException("waitpid", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- waitid (self-contained)
+
+    /** {@code waitid(2)} {@code idtype}: any child ({@code id} is ignored). */
+    public static final int P_ALL = 0;
+    /** {@code waitid(2)} {@code idtype}: the child whose PID is {@code id}. */
+    public static final int P_PID = 1;
+    /** {@code waitid(2)} option: report children that have exited. */
+    public static final int WEXITED = 4;
+    /** {@code waitid(2)} option: leave the child waitable (a zombie): look, do not reap. */
+    public static final int WNOWAIT = 0x01000000;
+
+    /**
+     * glibc's {@code siginfo_t} as {@code waitid(2)} fills it in for SIGCHLD (x86_64/aarch64):
+     * 128 bytes; {@code si_signo}, {@code si_errno}, {@code si_code}, then, 8-aligned, the
+     * {@code _sigchld} member of the union: {@code si_pid}, {@code si_uid}, {@code si_status}.
+     */
+    public static final StructLayout SIGINFO_T = MemoryLayout.structLayout(
+            JAVA_INT.withName("si_signo"), JAVA_INT.withName("si_errno"), JAVA_INT.withName("si_code"),
+            MemoryLayout.paddingLayout(4),
+            JAVA_INT.withName("si_pid"), JAVA_INT.withName("si_uid"), JAVA_INT.withName("si_status"),
+            MemoryLayout.paddingLayout(100)).withName("siginfo_t");
+    private static final long SI_PID = SIGINFO_T.byteOffset(MemoryLayout.PathElement.groupElement("si_pid"));
+    private static final long SI_CODE = SIGINFO_T.byteOffset(MemoryLayout.PathElement.groupElement("si_code"));
+    private static final long SI_STATUS = SIGINFO_T.byteOffset(MemoryLayout.PathElement.groupElement("si_status"));
+
+    /** {@code si_code} of an exited child ({@code CLD_EXITED}); killed: 2, dumped: 3. */
+    public static final int CLD_EXITED = 1;
+
+    /** Handles: waitid. */
+    private static final class Waitid {
+        static final MethodHandle WAITID = handle("waitid",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    }
+
+    /**
+     * The child {@code waitid(2)} reported.
+     *
+     * @param pid    its PID; 0 when {@code WNOHANG} found none
+     * @param code   {@code si_code}: {@link #CLD_EXITED}, 2 ({@code CLD_KILLED}), 3 ({@code CLD_DUMPED})
+     * @param status {@code si_status}: the exit status, or the signal number
+     */
+    public record WaitidInfo(int pid, int code, int status) {}
+
+    /**
+     * Waits for a child to change state ({@code waitid(2)}), retrying on EINTR. With
+     * {@link #WNOWAIT} the child stays a zombie (its PID is not freed) until a later wait reaps it.
+     *
+     * @param idtype  {@link #P_ALL} or {@link #P_PID}
+     * @param id      the PID for {@link #P_PID}, else 0
+     * @param options {@link #WEXITED}, optionally with {@link #WNOWAIT} and {@link #WNOHANG}
+     * @param buffer  a buffer created on the calling thread
+     * @return the child; {@code pid == 0} when {@link #WNOHANG} found none
+     * @throws PosixException ECHILD when there is no such child (at once), EINVAL for bad arguments
+     */
+    public static WaitidInfo waitid(int idtype, int id, int options, WaitBuffer buffer) {
+        try {
+            while (true) {
+                buffer.siginfo.fill((byte) 0);
+                int r = (int) Waitid.WAITID.invokeExact(buffer.capture, idtype, id, buffer.siginfo, options);
+                if (r == 0) {
+                    return new WaitidInfo(buffer.siginfo.get(JAVA_INT, SI_PID), buffer.siginfo.get(JAVA_INT, SI_CODE),
+                            buffer.siginfo.get(JAVA_INT, SI_STATUS));
+                }
+                int e = errno(buffer.capture);
+                if (e != Errno.EINTR) throw new PosixException("waitid", e);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
     }
 

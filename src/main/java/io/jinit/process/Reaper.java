@@ -14,21 +14,35 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
- * The one owner of {@code waitpid(2)}: a platform thread blocked in {@code waitpid(-1, &status, 0)}
- * reaps every child and every orphan reparented to this process (as PID 1 or as a subreaper).
- * Children started through {@link #spawn} are registered under the same lock the reaper takes
- * before it looks a PID up, so a child that exits before {@code posix_spawnp} returns still gets
- * its status; orphans' statuses are dropped.
+ * The one owner of {@code waitpid(2)}: a platform thread reaps every child and every orphan
+ * reparented to this process (as PID 1 or as a subreaper). Children started through
+ * {@link #spawn} are registered under the same lock the reaper takes before it looks a PID up, so
+ * a child that exits before {@code posix_spawnp} returns still gets its status; orphans'
+ * statuses are dropped.
+ *
+ * <p>No signal can reach a reaped PID: the thread first looks without reaping
+ * ({@code waitid(P_ALL, 0, WEXITED|WNOWAIT)}, the child stays a zombie and keeps its PID), then
+ * takes the lock, reaps exactly that PID ({@code waitpid(pid, WNOHANG)}) and unregisters the
+ * child before it lets go of the lock. {@link ChildProcess#signal} sends only under that lock and
+ * only to a registered child, so it sends either to the live process or to its zombie, never to a
+ * PID the kernel may have handed to another process.
  *
  * <p>When there is no child ({@code ECHILD}), the thread parks until a spawn wakes it, or for at
  * most {@link #IDLE_POLL} (orphans can arrive without a spawn, e.g. from {@code docker exec}).
+ * Any other error of a wait is reported ({@link #reportErrorsTo}) and the thread goes on after
+ * {@link #ERROR_PAUSE}: the reaper never ends before {@link #close}.
  */
 public final class Reaper implements AutoCloseable {
     /** How long the reaper parks when it has no child, before it looks for orphans again. */
     public static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    /** How long the reaper pauses after a failed wait (any errno but ECHILD) before it waits again. */
+    public static final Duration ERROR_PAUSE = Duration.ofMillis(100);
 
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -41,6 +55,12 @@ public final class Reaper implements AutoCloseable {
     private boolean wakeRequested;
     private long reaped;
     private volatile boolean closed;
+    private volatile Consumer<String> errors = message -> System.err.println("*** " + message);
+    /** Test hook: runs on the reaper thread after a look found an exited child, before it is reaped. */
+    private volatile IntConsumer afterLook = pid -> {};
+    /** Test hook: how many of the next looks fail with {@link #injectedErrno} instead of waiting. */
+    private final AtomicInteger injectedFailures = new AtomicInteger();
+    private volatile int injectedErrno;
 
     private Reaper() {
         thread = Thread.ofPlatform().name("jinit-reaper").daemon(true).unstarted(this::run);
@@ -56,24 +76,94 @@ public final class Reaper implements AutoCloseable {
     private void run() {
         try (Libc.WaitBuffer buffer = new Libc.WaitBuffer()) {
             while (!closed) {
-                Libc.Waited w;
                 try {
-                    w = Libc.waitpid(-1, 0, buffer);
+                    reapOne(buffer);
                 } catch (PosixException e) {
-                    if (e.errno() != Errno.ECHILD) throw e;
-                    parkWhileIdle();
-                    continue;
+                    failed("waitpid", e);
+                } catch (RuntimeException e) {
+                    failed("reaping", e);
                 }
-                ChildProcess child;
-                lock.lock();
-                try {
-                    reaped++;
-                    child = children.remove(w.pid());
-                } finally {
-                    lock.unlock();
-                }
-                if (child != null) child.complete(WaitStatus.decode(w.status()));
             }
+        }
+    }
+
+    /** One turn: look for an exited child (or park when there is none), then reap it under the lock. */
+    private void reapOne(Libc.WaitBuffer buffer) {
+        Libc.WaitidInfo seen;
+        try {
+            if (injectedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new PosixException("waitid", injectedErrno);
+            }
+            seen = Libc.waitid(Libc.P_ALL, 0, Libc.WEXITED | Libc.WNOWAIT, buffer);
+        } catch (PosixException e) {
+            if (e.errno() != Errno.ECHILD) {
+                failed("waitid", e);
+                return;
+            }
+            parkWhileIdle();
+            return;
+        }
+        if (seen.pid() <= 0) return;
+        afterLook.accept(seen.pid());
+        ChildProcess child;
+        WaitStatus status;
+        lock.lock();
+        try {
+            // The zombie keeps its PID until this call; the child leaves the table in the same lock.
+            Libc.Waited w = Libc.waitpid(seen.pid(), Libc.WNOHANG, buffer);
+            if (w.pid() != seen.pid()) return;
+            reaped++;
+            child = children.remove(w.pid());
+            status = child == null ? null : WaitStatus.decode(w.status());
+        } finally {
+            lock.unlock();
+        }
+        if (child != null) child.complete(status);
+    }
+
+    /** Reports a failed wait and pauses for {@link #ERROR_PAUSE}; the reaper goes on. */
+    private void failed(String what, RuntimeException e) {
+        try {
+            errors.accept("The reaper's " + what + " failed (" + e.getMessage() + "); it goes on reaping.");
+        } catch (RuntimeException ignored) {
+            // a broken sink must not end the reaper either
+        }
+        lock.lock();
+        try {
+            if (!closed && !wakeRequested) wake.await(ERROR_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+            wakeRequested = false;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends the reaper's error reports (a wait that failed with an errno other than ECHILD) to
+     * {@code sink} instead of stderr. Safe from any thread.
+     *
+     * @param sink receives one line per failure, e.g. {@code The reaper's waitid failed (...); it goes on reaping.}
+     */
+    public void reportErrorsTo(Consumer<String> sink) {
+        this.errors = sink;
+    }
+
+    /** Test hook: {@code hook} runs on the reaper thread with the PID of each exited child, before it is reaped. */
+    void afterLook(IntConsumer hook) {
+        this.afterLook = hook;
+    }
+
+    /** Test hook: the next {@code count} looks fail with {@code errno} (e.g. EINVAL), as a broken wait would. */
+    void injectWaitFailures(int count, int errno) {
+        injectedErrno = errno;
+        injectedFailures.set(count);
+        lock.lock();
+        try {
+            wakeLocked();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -116,7 +206,7 @@ public final class Reaper implements AutoCloseable {
             try {
                 pid = Libc.spawn(RawStrings.encode(program), command.rawArgv(), command.envp(), options);
             } catch (PosixException e) {
-                if (e.errno() != Errno.ENOEXEC) throw cannotExecute(command.name(), e.errno());
+                if (e.errno() != Errno.ENOEXEC) throw cannotExecute(command.name(), program, e.errno());
                 var shArgv = new java.util.ArrayList<byte[]>();
                 shArgv.add(RawStrings.encode("/bin/sh"));
                 shArgv.add(RawStrings.encode(program));
@@ -139,6 +229,13 @@ public final class Reaper implements AutoCloseable {
     private static CannotExecuteException cannotExecute(String program, int errno) {
         int status = errno == Errno.ENOENT ? 127 : 126;
         return new CannotExecuteException(program, Libc.strerror(errno), errno, status);
+    }
+
+    /** As above; an ENOENT for a file that exists names the missing {@code #!} interpreter. */
+    private static CannotExecuteException cannotExecute(String name, String path, int errno) {
+        String reason = errno == Errno.ENOENT ? Interpreter.missing(path, Libc.strerror(errno)) : null;
+        if (reason == null) return cannotExecute(name, errno);
+        return new CannotExecuteException(name, reason, errno, 127);
     }
 
     /** The program path to spawn: argv[0] with a '/', or the first executable file on PATH. */

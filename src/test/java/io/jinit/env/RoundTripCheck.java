@@ -41,6 +41,10 @@ import java.util.stream.Stream;
  * <li>at most one warning line per name, and one exactly when something was left out.
  * </ul>
  *
+ * <p>The two naming rules are written here, not taken from the product: {@link #sanitize} (the
+ * reference's {@code re.sub(r'\W', '_', name)}) and {@link #display} (how a warning line quotes a
+ * name).
+ *
  * <p>Plain Java and AssertJ, no property-testing framework: the generators live in
  * {@link EnvRoundTripPropertyTest}.
  */
@@ -50,6 +54,54 @@ final class RoundTripCheck {
             List.of("sh"), List.of("dash"), List.of("bash"), List.of("bash", "--posix"));
 
     private static final Pattern SHELL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * The reference's shell-name rule, Python 3's {@code re.sub(r'\W', '_', name)} on a str: every
+     * code point that is not a word character becomes {@code _}. A word character is {@code _} or
+     * what {@code str.isalnum()} accepts: a letter (categories Lu, Ll, Lt, Lm, Lo) or a number
+     * (Nd, Nl, No: {@code ²}, {@code ½} and {@code Ⅻ} are word characters). A lone surrogate (a
+     * byte that is not UTF-8) is not.
+     */
+    static String sanitize(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            boolean word = cp == '_'
+                    || type == Character.UPPERCASE_LETTER || type == Character.LOWERCASE_LETTER
+                    || type == Character.TITLECASE_LETTER || type == Character.MODIFIER_LETTER
+                    || type == Character.OTHER_LETTER || type == Character.DECIMAL_DIGIT_NUMBER
+                    || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
+            if (word) out.appendCodePoint(cp);
+            else out.append('_');
+        });
+        return out.toString();
+    }
+
+    /**
+     * How a warning line shows a name: in single quotes; {@code \\}, {@code \'}, {@code \n},
+     * {@code \r}, {@code \t} escaped; a byte that is not UTF-8 as {@code \xHH}; other control
+     * characters, line and paragraph separators and lone surrogates as a backslash, {@code u} and four hex digits.
+     */
+    static String display(String s) {
+        StringBuilder out = new StringBuilder("'");
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == '\\') out.append("\\\\");
+            else if (cp == '\'') out.append("\\'");
+            else if (cp == '\n') out.append("\\n");
+            else if (cp == '\r') out.append("\\r");
+            else if (cp == '\t') out.append("\\t");
+            else if (cp >= 0xDC80 && cp <= 0xDCFF) out.append("\\x").append(String.format("%02x", cp - 0xDC00));
+            else if (Character.isISOControl(cp) || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0x2028 || cp == 0x2029
+                    || (cp >= 0x80 && cp <= 0x9F)) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        }
+        return out.append('\'').toString();
+    }
 
     /** Totals over all batches checked by this instance. */
     long variables;
@@ -96,7 +148,7 @@ final class RoundTripCheck {
             valueBytes += RawStrings.encode(value).length;
             boolean variable = !name.isEmpty() && name.indexOf('=') < 0;
             boolean file = variable && name.indexOf('/') < 0 && !name.equals(".") && !name.equals("..");
-            String shellName = ContainerEnvironment.sanitizeName(name);
+            String shellName = sanitize(name);
             boolean shell = variable && SHELL_NAME.matcher(shellName).matches();
             boolean warn = !variable || !file || !shell;
             if (warn) invalidNames++;
@@ -107,18 +159,18 @@ final class RoundTripCheck {
             if (shell) inShell.put(shellName, value); // a later name that sanitizes alike wins
             int warned = 0;
             for (String w : warnings) {
-                if (w.startsWith("Variable " + ContainerEnvironment.display(name) + " ")
-                        || w.startsWith("Skipping variable " + ContainerEnvironment.display(name) + ": ")) {
+                if (w.startsWith("Variable " + display(name) + " ")
+                        || w.startsWith("Skipping variable " + display(name) + ": ")) {
                     warned++;
                 }
             }
-            assertThat(warned).as("warning lines for %s: %s", ContainerEnvironment.display(name), warnings)
+            assertThat(warned).as("warning lines for %s: %s", display(name), warnings)
                     .isEqualTo(warn ? 1 : 0);
             if (warn) expectedWarnings++;
 
             if (file) {
                 Path f = RawPaths.resolve(paths.directory(), RawStrings.encode(name));
-                assertThat(Files.readAllBytes(f)).as("directory file of %s", ContainerEnvironment.display(name))
+                assertThat(Files.readAllBytes(f)).as("directory file of %s", display(name))
                         .isEqualTo(RawStrings.encode(value));
             }
         }

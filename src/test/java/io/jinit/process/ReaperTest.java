@@ -42,6 +42,26 @@ class ReaperTest {
         return reaper.spawn(Command.of(List.of(argv), ENV));
     }
 
+    /** Issue 11, item 3: a wait that fails with an errno other than ECHILD is reported, and reaping goes on. */
+    @Test
+    void theReaperReportsAFailedWaitAndGoesOn() throws Exception {
+        List<String> reports = java.util.Collections.synchronizedList(new ArrayList<>());
+        reaper.reportErrorsTo(reports::add);
+        try {
+            reaper.injectWaitFailures(3, Errno.EINVAL);
+            ChildProcess c = spawn("sh", "-c", "exit 7");
+            assertThat(c.waitFor(Duration.ofSeconds(10))).contains(new WaitStatus.Exited(7));
+            assertThat(reports).hasSize(3).allSatisfy(r -> assertThat(r)
+                    .startsWith("The reaper's waitid failed (waitid: Invalid argument (errno 22))")
+                    .endsWith("it goes on reaping."));
+            // and it goes on after that, with children that exit later too
+            assertThat(spawn("sh", "-c", "sleep 0.2; exit 8").waitFor(Duration.ofSeconds(10)))
+                    .contains(new WaitStatus.Exited(8));
+        } finally {
+            reaper.reportErrorsTo(r -> System.err.println("*** " + r));
+        }
+    }
+
     @Test
     void statusZeroIsAStatus() throws Exception {
         assertThat(spawn("true").waitFor()).isEqualTo(new WaitStatus.Exited(0));
