@@ -30,8 +30,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <ul>
  *   <li>{@code long syscall(long number, ...)} ({@code syscall(2)}), called with 7 {@code long}s,
  *       variadic after the first ({@link Linker.Option#firstVariadicArg}), errno captured: every
- *       system call jinit makes (getpid, getppid, getpgid, kill, setpgid, wait4, prctl, ioctl,
- *       openat, read, write, close, rt_sigprocmask, signalfd4, execve, exit_group), with the kernel's call
+ *       system call jinit makes (getpid, getppid, getpgid, kill, setpgid, wait4, waitid, prctl,
+ *       ioctl, openat, read, write, close, rt_sigprocmask, signalfd4, execve, exit_group), with the kernel's call
  *       numbers for x86_64 or aarch64;</li>
  *   <li>{@code long f(long, long, long, long, long, long)}, errno captured: the libc functions
  *       that are not plain system calls (posix_spawnp and its attribute and file-action calls,
@@ -136,6 +136,7 @@ public final class Libc {
         static final long OPENAT = X86_64 ? 257 : 56;
         static final long SIGNALFD4 = X86_64 ? 289 : 74;
         static final long EXIT_GROUP = X86_64 ? 231 : 94;
+        static final long WAITID = X86_64 ? 247 : 95;
     }
 
     // The two downcall handles: made on first use (a holder class is initialised when first
@@ -424,12 +425,6 @@ public final class Libc {
     /** {@code si_code} of an exited child ({@code CLD_EXITED}); killed: 2, dumped: 3. */
     public static final int CLD_EXITED = 1;
 
-    /** Handles: waitid. */
-    private static final class Waitid {
-        static final MethodHandle WAITID = handle("waitid",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
-    }
-
     /**
      * The child {@code waitid(2)} reported.
      *
@@ -451,19 +446,16 @@ public final class Libc {
      * @throws PosixException ECHILD when there is no such child (at once), EINVAL for bad arguments
      */
     public static WaitidInfo waitid(int idtype, int id, int options, WaitBuffer buffer) {
-        try {
-            while (true) {
-                buffer.siginfo.fill((byte) 0);
-                int r = (int) Waitid.WAITID.invokeExact(buffer.capture, idtype, id, buffer.siginfo, options);
-                if (r == 0) {
-                    return new WaitidInfo(buffer.siginfo.get(JAVA_INT, SI_PID), buffer.siginfo.get(JAVA_INT, SI_CODE),
-                            buffer.siginfo.get(JAVA_INT, SI_STATUS));
-                }
-                int e = errno(buffer.capture);
-                if (e != Errno.EINTR) throw new PosixException("waitid", e);
+        // glibc's waitid(3) is the waitid system call with a NULL rusage.
+        while (true) {
+            buffer.siginfo.fill((byte) 0);
+            long r = sys(buffer.capture, Nr.WAITID, idtype, id, buffer.siginfo.address(), options, 0, 0);
+            if (r == 0) {
+                return new WaitidInfo(buffer.siginfo.get(JAVA_INT, SI_PID), buffer.siginfo.get(JAVA_INT, SI_CODE),
+                        buffer.siginfo.get(JAVA_INT, SI_STATUS));
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
+            int e = errno(buffer.capture);
+            if (e != Errno.EINTR) throw new PosixException("waitid", e);
         }
     }
 
