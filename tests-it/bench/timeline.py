@@ -17,7 +17,7 @@ Markers, in order (every time is from the launcher's execve):
                 init without a signalfd has no such phase
   reaper        the "jinit-reaper" thread named: main() parsed the command line, set up logging
                 and signals and started the reaper
-  first wait4   the reaper's first wait4(2): the first FFM downcall that made it to the kernel
+  first wait4   the reaper's first wait4(2) or waitid(2)
   spawn         the clone3/vfork of posix_spawnp(3) for the main command
   exec /bin/true   the child's execve
   reaped        wait4 returned the child
@@ -44,7 +44,7 @@ PHASES = [
     ("jvm ready", "JVM start: libjvm, heap, AOT cache mapped, module system, JVM threads"),
     ("signalfd", "main() up to the signalfd: first FFM downcalls (signal mask, signalfd4)"),
     ("reaper", "main(): command line (picocli), logging (tinylog), signals, boot phase, reaper started"),
-    ("first wait4", "the reaper thread's first wait4(2) (without a signalfd: the first FFM downcall, its handle spun here)"),
+    ("first wait4", "the reaper thread's first wait4/waitid (without a signalfd: the first FFM downcall, its handle spun here)"),
     ("spawn", "environment phase, spawn preparation (posix_spawn* downcalls), up to the vfork"),
     ("exec /bin/true", "vfork → the child's execve"),
     ("reaped", "/bin/true runs and is reaped"),
@@ -58,7 +58,7 @@ LINE = re.compile(r"^(\d+)\s+(\d+\.\d+)\s+(.*)$")
 def one_run(init, workdir, i):
     out = os.path.join(workdir, f"strace-{i}.log")
     argv = ["strace", "-f", "-ttt", "-q", "--seccomp-bpf",
-            "-e", "trace=execve,clone,clone3,vfork,prctl,wait4,exit_group,signalfd4", "-o", out,
+            "-e", "trace=execve,clone,clone3,vfork,prctl,wait4,waitid,exit_group,signalfd4", "-o", out,
             init, "--quiet", "--skip-runit", "--no-kill-all-on-exit", "--", "/bin/true"]
     r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        timeout=60)
@@ -84,7 +84,7 @@ def one_run(init, workdir, i):
                 t["signalfd"] = ms
             elif "PR_SET_NAME, \"jinit-reaper\"" in rest and "reaper" not in t:
                 t["reaper"] = ms
-            elif rest.startswith("wait4(-1") and "reaper" in t and "first wait4" not in t:
+            elif rest.startswith(("wait4(-1", "waitid(P_ALL")) and "reaper" in t and "first wait4" not in t:
                 t["first wait4"] = ms
             elif "CLONE_VFORK" in rest and "jvm exec" in t and "spawn" not in t:
                 t["spawn"] = ms
