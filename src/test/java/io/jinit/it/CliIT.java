@@ -95,7 +95,12 @@ class CliIT extends InitTestBase {
     void versionExits0() {
         Result r = init().rawArgs("--version").timeout(BOUND).run();
         assertThat(r.exitCode()).as(r::describe).isZero();
-        assertThat((r.out() + r.err()).strip()).as(r::describe).isNotEmpty();
+        // the version the build gave the module (pom: project.version), and the Java feature release
+        String version = System.getProperty("jinit.version");
+        assertThat(version).as("failsafe passes -Djinit.version").isNotBlank();
+        assertThat(r.out()).as(r::describe).isEqualTo("jinit " + version + "\nmy_init-compatible init for containers, Java "
+                + Runtime.version().feature() + "\n");
+        assertThat(r.err()).as(r::describe).isEmpty();
         assertNothingStarted(r);
     }
 
