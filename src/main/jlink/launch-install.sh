@@ -17,8 +17,8 @@
 #   lib/launch/save    removes those two from the environment, hands on JDK_JAVA_OPTIONS and
 #                      _JAVA_SR_SIGNUM
 #   lib/launch/jvm     removes JDK_JAVA_OPTIONS, moves HotSpot's suspend/resume signal off USR2
-#                      (_JAVA_SR_SIGNUM=60), and execs bin/java with the options of
-#                      lib/launch/jvm.args (-Xrs, the module and main class)
+#                      (_JAVA_SR_SIGNUM=60), and execs bin/java -Xrs -m MODULE/MAIN (read from
+#                      lib/launch/main; the JVM's other options are baked into lib/modules)
 # The JVM so never reads the container's JVM variables, and the init gives them back, byte for
 # byte, to every child (io.jinit.cli.LauncherArguments). Each line stays within the 255 bytes
 # that Linux >= 5.1 reads of a #! line (BINPRM_BUF_SIZE).
@@ -35,6 +35,7 @@ else
   aot=
 fi
 
+main=$(cat "$image/lib/launch/main")
 signals=HUP,INT,QUIT,USR1,USR2,ALRM,TERM,CONT,TSTP,TTIN,TTOU,WINCH
 
 write() { # FILE LINE
@@ -52,4 +53,4 @@ write "$image/bin/my_init" \
 write "$image/lib/launch/save" \
   "#!/usr/bin/env -S -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS $prefix/lib/launch/jvm +JDK_JAVA_OPTIONS=\${JDK_JAVA_OPTIONS} +_JAVA_SR_SIGNUM=\${_JAVA_SR_SIGNUM}"
 write "$image/lib/launch/jvm" \
-  "#!/usr/bin/env -S -u JDK_JAVA_OPTIONS _JAVA_SR_SIGNUM=60 $prefix/bin/java${aot:+ $aot} @$prefix/lib/launch/jvm.args"
+  "#!/usr/bin/env -S -u JDK_JAVA_OPTIONS _JAVA_SR_SIGNUM=60 $prefix/bin/java${aot:+ $aot} -Xrs -m $main"

@@ -22,9 +22,9 @@ rm -rf "$image"
 mkdir -p "$image/lib/launch"
 cp "$(dirname "$0")/launch-install.sh" "$image/lib/launch/install"
 chmod 0755 "$image/lib/launch/install"
-# -Xrs: HotSpot installs no handler for (and so never unblocks) TERM, INT, HUP, QUIT; the init
-# reads them, and the other blocked signals, from a signalfd.
-printf '%s\n' -Xrs -m "$module/$main" > "$image/lib/launch/jvm.args"
+# The launcher runs the JVM with -Xrs (HotSpot installs no handler for, and so never unblocks,
+# TERM, INT, HUP, QUIT: the init reads them, and the other blocked signals, from a signalfd).
+printf '%s\n' "$module/$main" > "$image/lib/launch/main"
 "$image/lib/launch/install"
 echo "jinit runtime image: $image ($(du -sh "$image" | cut -f1))"
 

@@ -55,7 +55,7 @@ class SignalFdIT {
                         + "sleep 2; cat /proc/1/task/*/status | grep SigBlk > $M/init-masks").run();
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(0);
         assertThat(Files.readString(root.resolve("cmdline"))).as("PID 1 is the JVM, started by the launcher with -Xrs")
-                .contains("/bin/java ").contains("/lib/launch/jvm.args ").doesNotContain("-Djinit.signalfd");
+                .contains("/bin/java ").contains(" -Xrs -m io.jinit/io.jinit.cli.MyInit ").doesNotContain("-Djinit.signalfd");
         assertThat(Shell.lines(root.resolve("env"))).noneMatch(l -> l.startsWith("_JAVA_SR_SIGNUM="));
         assertThat(Shell.lines(root.resolve("mask"))).as("the main command starts with an empty mask")
                 .containsExactly("SigBlk:\t0000000000000000");
