@@ -22,7 +22,6 @@ public final class Abort {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Signal first;
-    private Signal last;
     private int requests;
 
     /** Requests the abort: the first call decides the signal reported; each call is counted and wakes every wait. */
@@ -30,7 +29,6 @@ public final class Abort {
         lock.lock();
         try {
             if (first == null) first = signal;
-            last = signal;
             requests++;
             changed.signalAll();
         } finally {
@@ -84,7 +82,8 @@ public final class Abort {
      * @param limit how long to wait at most; null for no limit
      * @param poll  the longest time between two checks of {@code done}
      * @return true when {@code done} holds; false when the limit passed first
-     * @throws AbortedException when an abort was requested (at any time, also before the call) while {@code done} did not hold
+     * @throws AbortedException when an abort was requested (at any time, also before the call) while
+     *     {@code done} did not hold; it names the first request's signal
      * @throws InterruptedException if the calling thread is interrupted
      */
     public boolean await(BooleanSupplier done, Duration limit, Duration poll) throws AbortedException, InterruptedException {
@@ -108,7 +107,7 @@ public final class Abort {
             if (done.getAsBoolean()) return true;
             lock.lock();
             try {
-                if (requests > after) throw new AbortedException(last);
+                if (requests > after) throw new AbortedException(first);
                 long left = limit == null ? Long.MAX_VALUE : deadline - System.nanoTime();
                 if (left <= 0) return false;
                 changed.awaitNanos(Math.min(left, pollNanos));
@@ -120,7 +119,7 @@ public final class Abort {
                     } finally {
                         lock.lock();
                     }
-                    throw new AbortedException(last);
+                    throw new AbortedException(first);
                 }
             } finally {
                 lock.unlock();
