@@ -5,6 +5,10 @@
 #                                    and 11, and target/image (the jlink runtime)
 #   2. bash images/build.sh          the Docker image jinit/base:latest from target/image
 #                                    (--no-maven: step 1 just built target/image)
+#   1b. the jinit-testcontainers helper alone with Debian's JDK 17 (profile java17): compiled
+#                                    for release 17, its unit tests run on JDK 17, and the jar is
+#                                    checked to be Java 17 bytecode (class major version 61) with
+#                                    -sources and -javadoc jars beside it
 #   3. mvn -B verify -f tests-it/pom.xml
 #                                    the jinit-testcontainers helper's unit tests, then the
 #                                    integration suite in real containers
@@ -41,6 +45,29 @@ mvn -B verify $FULL_COUNTS
 
 say "reliability checks of this run:"
 bash tests-it/reliability-report.sh
+
+step "1b/3 the Testcontainers helper on JDK 17 (mvn -P java17 package)"
+jdk17=${JINIT_JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
+if [ ! -x "$jdk17/bin/javac" ] && [ -z "${JINIT_JDK17:-}" ] && [ "$(id -u)" -eq 0 ]; then
+  say "installing Debian's JDK 17 (openjdk-17-jdk-headless; maven brings only its JRE)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless >/dev/null \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless >/dev/null; }
+fi
+if [ ! -x "$jdk17/bin/javac" ]; then
+  say "ERROR: no JDK 17 at $jdk17 (apt-get install openjdk-17-jdk-headless, or set JINIT_JDK17)"
+  exit 1
+fi
+JAVA_HOME=$jdk17 PATH="$jdk17/bin:$PATH" mvn -B -P java17 -f tests-it/pom.xml package
+helper_jar=tests-it/target/java17/jinit-testcontainers-0.1.0-SNAPSHOT.jar
+for extra in sources javadoc; do
+  [ -s "${helper_jar%.jar}-$extra.jar" ] || { say "ERROR: no ${helper_jar%.jar}-$extra.jar"; exit 1; }
+done
+major=$("$jdk17/bin/javap" -v -cp "$helper_jar" io.jinit.testcontainers.MyInitContainer | sed -n 's/^ *major version: *//p')
+if [ "$major" != 61 ]; then
+  say "ERROR: $helper_jar is class file version $major, not 61 (Java 17)"
+  exit 1
+fi
+say "helper: Java 17 bytecode (class version $major), -sources and -javadoc jars present"
 
 step "2/3 images/build.sh (jinit/base:latest)"
 bash images/build.sh --no-maven

@@ -93,6 +93,27 @@ public record InitRuntime(BootConfig config, EventLog log, Reaper reaper, Killab
         return out;
     }
 
+    /**
+     * Lists a directory's regular files that my_init skips because they are not executable, in
+     * byte-wise order of their names (for the debug line that says why). A missing directory has none.
+     *
+     * @param dir the directory
+     * @return the paths skipped
+     */
+    static List<Path> notExecutable(Path dir) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return out;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                if (Files.isRegularFile(p) && !Files.isExecutable(p)) out.add(p);
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        out.sort((a, b) -> Arrays.compareUnsigned(raw(a), raw(b)));
+        return out;
+    }
+
     private static byte[] raw(Path p) {
         return RawPaths.fileName(p);
     }

@@ -129,6 +129,13 @@ public sealed interface Phase {
                     List<Path> scripts = new java.util.ArrayList<>(InitRuntime.executables(rt.config().paths().startupDir()));
                     Path rcLocal = rt.config().paths().rcLocal();
                     if (Files.isRegularFile(rcLocal) && Files.isExecutable(rcLocal)) scripts.add(rcLocal);
+                    List<Path> skipped = new java.util.ArrayList<>(InitRuntime.notExecutable(rt.config().paths().startupDir()));
+                    if (Files.isRegularFile(rcLocal) && !Files.isExecutable(rcLocal)) skipped.add(rcLocal);
+                    for (Path s : skipped) {
+                        String name = RawPaths.string(s);
+                        rt.log().debug("script.skipped", "Skipping " + name + ": not executable (chmod +x it to run it).",
+                                "path", name);
+                    }
                     for (Path script : scripts) {
                         String name = RawPaths.string(script);
                         rt.log().info("script.start", "Running " + name + "...", "path", name);

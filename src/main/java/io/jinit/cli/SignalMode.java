@@ -7,8 +7,6 @@ import io.jinit.process.SignalFd;
 import io.jinit.process.SignalRouter;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,18 +45,9 @@ final class SignalMode {
      * @return why the re-exec did not happen
      */
     static String reexec() {
-        List<byte[]> argv = new ArrayList<>();
+        List<byte[]> argv;
         try {
-            byte[] cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
-            int start = 0;
-            for (int i = 0; i < cmdline.length; i++) {
-                if (cmdline[i] == 0) {
-                    byte[] arg = new byte[i - start];
-                    System.arraycopy(cmdline, start, arg, 0, arg.length);
-                    argv.add(arg);
-                    start = i + 1;
-                }
-            }
+            argv = RawArguments.commandLine();
         } catch (IOException e) {
             return "cannot read /proc/self/cmdline: " + e.getMessage();
         }

@@ -13,7 +13,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Replaces files atomically: the content goes to a new temporary file in the target's own
@@ -24,8 +23,8 @@ import java.util.function.Consumer;
  *
  * <p>Temporary names start with {@link #TEMP_PREFIX}. That prefix holds {@code '='}, which no
  * environment variable name can hold, so a temporary file left in the variables directory by a
- * crash can never be taken for a variable; {@link ContainerEnvironment#readDirectory()} ignores
- * it and {@link #removeLeftovers} deletes it.
+ * crash can never be taken for a variable; {@link VariableDirectory#read()} ignores it and
+ * {@link #removeLeftovers} deletes it.
  */
 final class AtomicWriter {
     /** Start of every temporary file name: a dot (hidden) and {@code '='} (never a variable name). */
@@ -50,17 +49,17 @@ final class AtomicWriter {
     private final boolean sync;
     private long written;
     private final Fault fault;
-    private final Consumer<String> warnings;
+    private final Diagnostics diagnostics;
 
     /**
      * @param sync     fdatasync each file before the rename, fsync directories on {@link #syncDirectory}
      * @param fault    run before each rename ({@link #NONE} in production)
-     * @param warnings told when the group cannot be set (the write goes on without it)
+     * @param diagnostics told when the group cannot be set (the write goes on without it)
      */
-    AtomicWriter(boolean sync, Fault fault, Consumer<String> warnings) {
+    AtomicWriter(boolean sync, Fault fault, Diagnostics diagnostics) {
         this.sync = sync;
         this.fault = fault;
-        this.warnings = warnings;
+        this.diagnostics = diagnostics;
     }
 
     /**
@@ -91,8 +90,7 @@ final class AtomicWriter {
                 try {
                     Files.getFileAttributeView(temp, PosixFileAttributeView.class).setGroup(group);
                 } catch (IOException e) {
-                    warnings.accept("Cannot give " + target + " the group " + group.getName() + ": "
-                            + ContainerEnvironment.reason(e));
+                    diagnostics.groupNotSet(target, group, e);
                 }
             }
             Files.setPosixFilePermissions(temp, mode);

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Where the container environment lives (contract, "Environment files").
+ * Where the container environment lives: the three paths phusion's {@code my_init} uses, below
+ * one root ({@link #under}).
  *
  * @param directory the variables directory, one file per variable ({@code /etc/container_environment})
  * @param shellFile the file to source in a shell ({@code /etc/container_environment.sh})

@@ -206,7 +206,7 @@ public final class Reaper implements AutoCloseable {
             try {
                 pid = Libc.spawn(RawStrings.encode(program), command.rawArgv(), command.envp(), options);
             } catch (PosixException e) {
-                if (e.errno() != Errno.ENOEXEC) throw cannotExecute(command.name(), e.errno());
+                if (e.errno() != Errno.ENOEXEC) throw cannotExecute(command.name(), program, e.errno());
                 var shArgv = new java.util.ArrayList<byte[]>();
                 shArgv.add(RawStrings.encode("/bin/sh"));
                 shArgv.add(RawStrings.encode(program));
@@ -229,6 +229,13 @@ public final class Reaper implements AutoCloseable {
     private static CannotExecuteException cannotExecute(String program, int errno) {
         int status = errno == Errno.ENOENT ? 127 : 126;
         return new CannotExecuteException(program, Libc.strerror(errno), errno, status);
+    }
+
+    /** As above; an ENOENT for a file that exists names the missing {@code #!} interpreter. */
+    private static CannotExecuteException cannotExecute(String name, String path, int errno) {
+        String reason = errno == Errno.ENOENT ? Interpreter.missing(path, Libc.strerror(errno)) : null;
+        if (reason == null) return cannotExecute(name, errno);
+        return new CannotExecuteException(name, reason, errno, 127);
     }
 
     /** The program path to spawn: argv[0] with a '/', or the first executable file on PATH. */

@@ -124,7 +124,7 @@ class ImportTest {
 
     @Test
     void valueTooLongForExecveIsSkipped_theLongestThatFitsIsKept() throws IOException {
-        int max = ContainerEnvironment.MAX_ENTRY_BYTES;
+        int max = VariableDirectory.MAX_ENTRY_BYTES;
         fx.put("FITS", "x".repeat(max - "FITS=".length() - 1) + "\n"); // the newline is stripped
         fx.put("BIG", "x".repeat(max - "BIG=".length()));
         fx.put("HUGE", new byte[10 * max]);

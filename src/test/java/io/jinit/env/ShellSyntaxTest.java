@@ -1,9 +1,9 @@
 package io.jinit.env;
 
-import static io.jinit.env.ContainerEnvironment.display;
-import static io.jinit.env.ContainerEnvironment.isShellName;
-import static io.jinit.env.ContainerEnvironment.sanitizeName;
-import static io.jinit.env.ContainerEnvironment.shellQuote;
+import static io.jinit.env.Diagnostics.display;
+import static io.jinit.env.ShellExport.isShellName;
+import static io.jinit.env.ShellExport.sanitizeName;
+import static io.jinit.env.ShellExport.shellQuote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jinit.posix.RawStrings;

@@ -1,7 +1,11 @@
 package io.jinit.testcontainers;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.exception.DockerException;
+import org.apache.commons.compress.archivers.ArchiveEntry;
+import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.testcontainers.containers.GenericContainer;
@@ -30,8 +34,10 @@ import java.util.concurrent.TimeUnit;
  * <p>What it adds to {@link GenericContainer}:
  * <ul>
  *   <li>{@link MyInitBootWaitStrategy} as the default wait strategy: {@link #start()} returns when
- *       startup scripts ran, runit is up and every enabled service runs (or, with
- *       {@code --skip-runit}, when the main command has been started).</li>
+ *       startup scripts ran, runit is up and every enabled service runs and passes its
+ *       {@code ./check} (or those named with {@link #waitingForServices(String...)}; with
+ *       {@code --skip-runit}, when the main command has been started). How my_init runs is read
+ *       from its command line and its {@code MY_INIT_*} variables, in text or JSON log format.</li>
  *   <li>{@link #stopGracefully(Duration)}: {@code docker stop -t} (SIGTERM to my_init, which stops
  *       the services and the main command, then SIGKILL after the grace period) and the init's exit
  *       status. {@link #stop()} of Testcontainers sends SIGKILL at once: no shutdown hooks, no
@@ -52,6 +58,12 @@ public class MyInitContainer extends GenericContainer<MyInitContainer> {
     /** Where {@code my_init} is in jinit's and phusion's images. */
     public static final String MY_INIT = "/sbin/my_init";
 
+    /**
+     * The oldest Testcontainers this helper works with: 2.0.0 (it is built and tested with 2.0.5).
+     * Testcontainers 1.x (e.g. 1.21.x) is refused by the constructors.
+     */
+    public static final String MINIMUM_TESTCONTAINERS = "2.0.0";
+
     private static final String SERVICES_PROBE = """
             for d in "$1"/*; do
               [ -d "$d" ] || continue
@@ -67,8 +79,42 @@ public class MyInitContainer extends GenericContainer<MyInitContainer> {
      * @param image an image whose command runs {@code my_init}, e.g. {@code jinit/base:latest}
      */
     public MyInitContainer(DockerImageName image) {
-        super(image);
+        super(requireSupportedTestcontainers(image));
         waitingFor(new MyInitBootWaitStrategy());
+    }
+
+    /** Refuses Testcontainers older than 2.0 before GenericContainer runs into a missing method. */
+    private static DockerImageName requireSupportedTestcontainers(DockerImageName image) {
+        checkTestcontainersVersion(GenericContainer.class.getPackage().getImplementationVersion());
+        return image;
+    }
+
+    /**
+     * Checks a Testcontainers version against {@link #MINIMUM_TESTCONTAINERS}.
+     *
+     * @param version the version of the Testcontainers jar in use (its manifest's
+     *                {@code Implementation-Version}, e.g. {@code 2.0.5}); null when unknown, which
+     *                is accepted
+     * @throws IllegalStateException naming the version found and the one needed, when older than 2.0
+     */
+    static void checkTestcontainersVersion(String version) {
+        if (version == null || version.isBlank()) {
+            return;
+        }
+        int dot = version.indexOf('.');
+        String major = dot < 0 ? version : version.substring(0, dot);
+        int m;
+        try {
+            m = Integer.parseInt(major.strip());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (m < 2) {
+            throw new IllegalStateException("jinit-testcontainers needs Testcontainers " + MINIMUM_TESTCONTAINERS
+                    + " or newer, but Testcontainers " + version + " is on the class path: import "
+                    + "org.testcontainers:testcontainers-bom 2.0.5 (or newer) and use the artifact "
+                    + "testcontainers-junit-jupiter (1.x's is called junit-jupiter)");
+        }
     }
 
     /**
@@ -92,6 +138,27 @@ public class MyInitContainer extends GenericContainer<MyInitContainer> {
         cmd[0] = MY_INIT;
         System.arraycopy(args, 0, cmd, 1, args.length);
         return withCommand(cmd);
+    }
+
+    /**
+     * Makes {@link #start()} wait for these runit services: each must be {@code run:} in
+     * {@code sv status} and, when its directory has an executable {@code check} script, that script
+     * must exit 0 (run in the service directory as {@code sv check} does). Without a call, or with no
+     * names, {@code start()} waits for every enabled service (no {@code down} file). A crash-looping
+     * service fails {@code start()} early, naming it; a name that is not a directory in
+     * {@code /etc/service} fails it at once. Replaces a wait strategy set with {@link #waitingFor}.
+     *
+     * @param names service names, e.g. {@code "web", "db"}
+     * @return this container
+     * @throws IllegalArgumentException when a name is empty or contains {@code /}
+     */
+    public MyInitContainer waitingForServices(String... names) {
+        MyInitBootWaitStrategy wait = new MyInitBootWaitStrategy().forServices(names);
+        if (getWaitStrategy() instanceof MyInitBootWaitStrategy) {
+            // keep a startup timeout set before
+            wait.withStartupTimeout(((MyInitBootWaitStrategy) getWaitStrategy()).startupTimeout());
+        }
+        return waitingFor(wait);
     }
 
     /**
@@ -218,12 +285,25 @@ public class MyInitContainer extends GenericContainer<MyInitContainer> {
      * with a dot are left out, as runsvdir(8) ignores them.
      *
      * @return the services sorted by name; empty when there are none
-     * @throws IllegalStateException when the container is not running, or the exec fails
+     * @throws IllegalStateException when the container was not started, is not running (it exited
+     *                               or was stopped), or the exec fails
      */
     public List<ServiceStatus> services() {
-        requireContainerId();
-        MyInitCommandLine cmd = MyInitCommandLine.parse(getContainerInfo().getPath(),
-                getContainerInfo().getArgs() == null ? List.of() : List.of(getContainerInfo().getArgs()));
+        String id = requireContainerId();
+        InspectContainerResponse.ContainerState state;
+        try {
+            state = getDockerClient().inspectContainerCmd(id).exec().getState();
+        } catch (DockerException e) {
+            throw new IllegalStateException("services() cannot inspect container " + id + ": " + e.getMessage(), e);
+        }
+        if (!Boolean.TRUE.equals(state.getRunning())) {
+            throw new IllegalStateException("services() needs a running container, but container " + id + " is "
+                    + state.getStatus() + " (exit status " + state.getExitCodeLong() + ")");
+        }
+        InspectContainerResponse info = getContainerInfo();
+        MyInitCommandLine cmd = MyInitCommandLine.parse(info.getPath(),
+                info.getArgs() == null ? List.of() : List.of(info.getArgs()),
+                MyInitCommandLine.environment(info.getConfig() == null ? null : info.getConfig().getEnv()));
         try {
             ExecResult r = execInContainer("sh", "-c", SERVICES_PROBE, "services", cmd.serviceDir());
             if (r.getExitCode() != 0) {
@@ -231,8 +311,9 @@ public class MyInitContainer extends GenericContainer<MyInitContainer> {
                         + ": " + r.getStderr().strip());
             }
             return parseProbe(r.getStdout());
-        } catch (IOException e) {
-            throw new IllegalStateException("docker exec failed", e);
+        } catch (IOException | DockerException e) {
+            // DockerException: e.g. 409 Conflict when the container stopped since the inspect
+            throw new IllegalStateException("docker exec in container " + id + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing services", e);
@@ -261,8 +342,12 @@ public class MyInitContainer extends GenericContainer<MyInitContainer> {
         Map<String, ContainerEnvironmentFiles.File> out = new LinkedHashMap<>();
         try (InputStream in = getDockerClient().copyArchiveFromContainerCmd(id, path).exec();
              TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
+            // through the supertype: its getNextEntry() has the same descriptor in every
+            // commons-compress version (TarArchiveInputStream's covariant one is newer)
+            ArchiveInputStream<?> archive = tar;
+            ArchiveEntry next;
+            while ((next = archive.getNextEntry()) != null) {
+                TarArchiveEntry e = (TarArchiveEntry) next;
                 byte[] content = e.isFile() ? tar.readAllBytes() : new byte[0];
                 out.put(e.getName(), new ContainerEnvironmentFiles.File(content, e.getMode() & 07777));
             }
