@@ -98,8 +98,11 @@ class CliIT extends InitTestBase {
         // the version the build gave the module (pom: project.version), and the Java feature release
         String version = System.getProperty("jinit.version");
         assertThat(version).as("failsafe passes -Djinit.version").isNotBlank();
-        assertThat(r.out()).as(r::describe).isEqualTo("jinit " + version + "\nmy_init-compatible init for containers, Java "
-                + Runtime.version().feature() + "\n");
+        // the commit (-dirty with local changes) and build time come from build-info.properties ("unknown" outside git)
+        assertThat(r.out()).as(r::describe).matches(java.util.regex.Pattern.quote("jinit " + version)
+                + " \\(commit ([0-9a-f]{12}(-dirty)?|unknown), built (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ|unknown)\\)\n"
+                + java.util.regex.Pattern.quote("my_init-compatible init for containers, Java " + Runtime.version().feature())
+                + "\n");
         assertThat(r.err()).as(r::describe).isEmpty();
         assertNothingStarted(r);
     }
