@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# jinit benchmark (issue 5): boot, memory, reaping, shutdown and size of the jinit runtime
-# image, beside tini, dumb-init and a hello-world JVM floor from the same image, in one run,
-# alternating the contenders. Prints a Markdown report on stdout (progress on stderr).
+# jinit benchmark (issues 5 and 10): boot, memory, reaping, shutdown and size of the jinit
+# runtime image, beside phusion's Python my_init, tini, dumb-init and a hello-world JVM floor
+# from the same image, in one run, alternating the contenders; and where a boot's milliseconds go. Prints a Markdown report on stdout (progress on stderr).
 # See tests-it/bench/README.md for what each number means.
 #
 # Usage: tests-it/bench/bench.sh [--runs N] [--idle SECONDS] [--zombies N] [--image DIR]
 #                                [--out FILE] [--quick] [--keep]
+# Environment: JINIT_PHUSION_MY_INIT=PATH  phusion's Python my_init (default: found as
+#   shared/reference/phusion-my_init/my_init next to the repository or one of its parents).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,7 +27,9 @@ Usage: $0 [options]
   --keep          keep the work directory (logs of every run) instead of deleting it
   -h, --help      this help
 Needs root (PID namespaces), x86_64/aarch64 Linux, and installs with apt-get whatever of
-tini, dumb-init, runit, gcc, python3, util-linux is missing.
+tini, dumb-init, runit, gcc, python3, util-linux, strace is missing.
+Python my_init: \$JINIT_PHUSION_MY_INIT, else shared/reference/phusion-my_init/my_init beside
+the repository or one of its parent directories; its row says why when it is not found.
 EOF
 }
 
@@ -59,6 +63,7 @@ command -v runsvdir >/dev/null || need+=(runit)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v python3 >/dev/null || need+=(python3)
 command -v unshare >/dev/null || need+=(util-linux)
+command -v strace >/dev/null || need+=(strace)
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]} (apt-get)"
   command -v apt-get >/dev/null || die "missing ${need[*]} and no apt-get to install them"
@@ -88,6 +93,31 @@ if [ -z "$image" ]; then
 fi
 image=$(cd "$image" && pwd)
 [ -x "$image/bin/my_init" ] && [ -x "$image/bin/java" ] || die "$image is not a jinit runtime image"
+
+# ---- phusion's Python my_init (the comparator; never copied into this repository)
+find_phusion() {
+  local d=$repo
+  if [ -n "${JINIT_PHUSION_MY_INIT:-}" ]; then echo "$JINIT_PHUSION_MY_INIT"; return 0; fi
+  while :; do
+    for c in "$d/shared/reference/phusion-my_init/my_init" "$d/../shared/reference/phusion-my_init/my_init"; do
+      [ -f "$c" ] && { (cd "$(dirname "$c")" && echo "$(pwd)/my_init"); return 0; }
+    done
+    [ "$d" = / ] && return 1
+    d=$(dirname "$d")
+  done
+}
+phusion="" phusion_missing=""
+if phusion=$(find_phusion); then
+  interp=$(head -1 "$phusion" | sed -n 's/^#! *\([^ ]*\).*/\1/p')
+  if [ ! -x "$phusion" ]; then
+    phusion_missing="$phusion is not executable"; phusion=""
+  elif [ -z "$interp" ] || [ ! -x "$interp" ]; then
+    phusion_missing="its interpreter ${interp:-?} (from its #! line) is missing"; phusion=""
+  fi
+else
+  phusion_missing="not found (no shared/reference/phusion-my_init/my_init beside $repo or a parent; set JINIT_PHUSION_MY_INIT=PATH)"
+fi
+if [ -n "$phusion" ]; then say "Python my_init: $phusion"; else say "Python my_init not measured: $phusion_missing"; fi
 
 # ---- work directory, removed on exit (unless --keep)
 work=$(mktemp -d /tmp/jinit-bench.XXXXXX)
@@ -140,7 +170,7 @@ set +e
 python3 "$here/bench.py" --image "$image" --workdir "$work" --floor-jar "$work/floor.jar" \
   --floor-aot "$work/floor.aot" --zburst "$work/zburst" --measure "$work/measure" --root-template "$tpl" --env-root "$envroot" \
   --services "$services" --runs "$runs" --warmup "$warmup" --idle "$idle" --zombies "$zombies" \
-  --timeout "$timeout" --load-start "$(cut -d' ' -f1-3 /proc/loadavg)" "${margs[@]}" ${out:+--out "$out"} &
+  --timeout "$timeout" --phusion-my-init "$phusion" --phusion-missing "$phusion_missing" --load-start "$(cut -d' ' -f1-3 /proc/loadavg)" "${margs[@]}" ${out:+--out "$out"} &
 py=$!
 # bash runs traps only between commands: wait is interruptible, and the measurement core gets
 # the signal too, so that it kills whatever it started before the work directory goes away.

@@ -1,6 +1,5 @@
 package io.jinit.posix;
 
-import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -8,9 +7,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,25 +15,43 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The libc boundary: FFM downcalls into glibc, with {@code errno} captured at the call
  * ({@link Linker.Option#captureCallState}). The only class of jinit that touches
- * {@code java.lang.foreign}'s linker. All method handles are immutable constants.
+ * {@code java.lang.foreign}'s linker.
  *
- * <p>Calls that fail throw {@link PosixException} with the function's name and errno.
- * Layouts follow the glibc x86_64/aarch64 ABI (glibc ≥ 2.34 for
- * {@code posix_spawn_file_actions_addclosefrom_np}).
+ * <p><b>Two downcall shapes for everything.</b> The JDK spins a stub class (and a few dozen
+ * LambdaForms) per distinct function descriptor + linker options, and none of them can come
+ * from the AOT cache; a boot that used one descriptor per function spun 17 stubs and ~160
+ * hidden classes (≈ 100 ms). So every call goes through one of two address-less handles, each
+ * made on first use (holder classes, lazy class initialisation), with the target's address as
+ * the first argument:
+ * <ul>
+ *   <li>{@code long syscall(long number, ...)} ({@code syscall(2)}), called with 7 {@code long}s,
+ *       variadic after the first ({@link Linker.Option#firstVariadicArg}), errno captured: every
+ *       system call jinit makes (getpid, getppid, getpgid, kill, setpgid, wait4, waitid, prctl,
+ *       ioctl, openat, read, write, close, rt_sigprocmask, signalfd4, execve, exit_group), with the kernel's call
+ *       numbers for x86_64 or aarch64;</li>
+ *   <li>{@code long f(long, long, long, long, long, long)}, errno captured: the libc functions
+ *       that are not plain system calls (posix_spawnp and its attribute and file-action calls,
+ *       strerror, setenv, unsetenv). Pointers are passed as their addresses, {@code int} and
+ *       {@code short} arguments as {@code long}s (the callee reads the low bits; unused trailing
+ *       arguments are ignored under the SysV x86-64 and AAPCS64 calling conventions), and an
+ *       {@code int} result is the low 32 bits of the {@code long} returned.</li>
+ * </ul>
+ *
+ * <p>Calls that fail throw {@link PosixException} with the function's name (the libc name the
+ * call stands for, e.g. {@code waitpid}, {@code tcgetpgrp}) and errno. Layouts follow the glibc
+ * x86_64/aarch64 ABI (glibc ≥ 2.34 for {@code posix_spawn_file_actions_addclosefrom_np}).
  */
 public final class Libc {
     private Libc() {}
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /** Byte offset of {@code errno} in the capture segment (read directly: no VarHandle to spin). */
+    private static final long ERRNO_OFFSET = CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
     /** glibc {@code sigset_t}: 1024 bits ({@code signal.h}). */
     public static final MemoryLayout SIGSET_T = MemoryLayout.sequenceLayout(16, JAVA_LONG).withName("sigset_t");
@@ -50,8 +65,8 @@ public final class Libc {
     public static final MemoryLayout PID_T = JAVA_INT.withName("pid_t");
     /** The wait status {@code int} that {@code waitpid(2)} fills in. */
     public static final MemoryLayout WSTATUS = JAVA_INT.withName("wstatus");
-    /** {@code char *}: a pointer to a NUL-terminated string of any length. */
-    private static final AddressLayout C_STRING = ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, JAVA_BYTE));
+    /** The kernel's {@code struct termios} filled in by {@code ioctl(TCGETS)}: 36 bytes, rounded up ({@code asm-generic/termbits.h}). */
+    private static final MemoryLayout KERNEL_TERMIOS = MemoryLayout.sequenceLayout(64, JAVA_BYTE).withByteAlignment(8).withName("termios");
 
     /** {@code posix_spawnattr_setflags} flags ({@code spawn.h}). */
     public static final short POSIX_SPAWN_SETPGROUP = 0x02;
@@ -78,99 +93,129 @@ public final class Libc {
     /** {@code prctl(2)} option: become a child subreaper. */
     public static final int PR_SET_CHILD_SUBREAPER = 36;
 
-
-
-    // Downcall handles are made on first use, one holder class per group (class
-    // initialisation is lazy), so a boot only pays for the handles it calls.
-
-    /** Handles: getpid, getppid, getpgrp, kill, setpgid, waitpid. */
-    private static final class Basic {
-        static final MethodHandle GETPID = handle("getpid", FunctionDescriptor.of(JAVA_INT), false);
-        static final MethodHandle GETPPID = handle("getppid", FunctionDescriptor.of(JAVA_INT), false);
-        static final MethodHandle GETPGRP = handle("getpgrp", FunctionDescriptor.of(JAVA_INT), false);
-        static final MethodHandle KILL = handle("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-        static final MethodHandle SETPGID = handle("setpgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-        static final MethodHandle WAITPID =
-            handle("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
-    }
-
-    /** Handles: prctl. */
-    private static final class Prctl {
-        static final MethodHandle PRCTL = LINKER.downcallHandle(symbol("prctl"),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
-    }
-
-    /** Handles: isatty, tcgetpgrp, tcsetpgrp. */
-    private static final class Tty {
-        static final MethodHandle TCGETPGRP = handle("tcgetpgrp", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
-        static final MethodHandle TCSETPGRP = handle("tcsetpgrp", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-        static final MethodHandle ISATTY = handle("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
-    }
-
-    /** Handles: strerror. */
-    private static final class Text {
-        static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(C_STRING, JAVA_INT), false);
-    }
-
-    /** Handles: posix_spawnp and its attribute and file-action calls. */
-    private static final class Spawn {
-        static final MethodHandle SIGEMPTYSET = handle("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-        static final MethodHandle SPAWNATTR_INIT = handle("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-        static final MethodHandle SPAWNATTR_DESTROY = handle("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-        static final MethodHandle SPAWNATTR_SETFLAGS =
-            handle("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT), false);
-        static final MethodHandle SPAWNATTR_SETPGROUP =
-            handle("posix_spawnattr_setpgroup", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
-        static final MethodHandle SPAWNATTR_SETSIGMASK =
-            handle("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
-        static final MethodHandle SPAWNATTR_SETSIGDEFAULT =
-            handle("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
-        static final MethodHandle FILE_ACTIONS_INIT =
-            handle("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-        static final MethodHandle FILE_ACTIONS_DESTROY =
-            handle("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-        static final MethodHandle FILE_ACTIONS_ADDCLOSEFROM =
-            handle("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
-        static final MethodHandle FILE_ACTIONS_ADDOPEN = handle("posix_spawn_file_actions_addopen",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), false);
-        static final MethodHandle FILE_ACTIONS_ADDTCSETPGRP =
-            handle("posix_spawn_file_actions_addtcsetpgrp_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
-        static final MethodHandle POSIX_SPAWNP = handle("posix_spawnp",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), false);
-    }
-
-    /** Handles: open, write, close. */
-    private static final class Files {
-        static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
-        static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
-        static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
-    }
-
     /** {@code pthread_sigmask(2)} {@code how}: add the set to the mask. */
     public static final int SIG_BLOCK = 0;
     /** {@code pthread_sigmask(2)} {@code how}: replace the mask by the set. */
     public static final int SIG_SETMASK = 2;
     /** Size of one {@code struct signalfd_siginfo} ({@code sys/signalfd.h}); {@code ssi_signo} is its first field. */
     public static final int SIGNALFD_SIGINFO_SIZE = 128;
-    private static final MethodHandle PTHREAD_SIGMASK =
-            handle("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), false);
-    private static final MethodHandle SIGNALFD = handle("signalfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle READ = handle("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
-    private static final MethodHandle EXECV = handle("execv", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), true);
-    private static final MethodHandle SETENV = handle("setenv", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle UNSETENV = handle("unsetenv", FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
 
-    private static MemorySegment symbol(String name) {
-        return LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
+    /** {@code openat(2)}: paths relative to the working directory. */
+    private static final long AT_FDCWD = -100;
+    /** {@code ioctl(2)} requests ({@code asm-generic/ioctls.h}; the same on x86_64 and aarch64). */
+    private static final long TCGETS = 0x5401, TIOCGPGRP = 0x540F, TIOCSPGRP = 0x5410;
+    /** The kernel's sigset size for {@code rt_sigprocmask(2)} and {@code signalfd4(2)}: 64 signals. */
+    private static final long KERNEL_SIGSET_SIZE = 8;
+    /** glibc's internal signals (SIGCANCEL 32, SIGSETXID 33), which {@code pthread_sigmask(3)} never blocks. */
+    private static final long GLIBC_INTERNAL_SIGNALS = (1L << 31) | (1L << 32);
+
+    /**
+     * The system call numbers jinit uses, for the running architecture
+     * ({@code asm/unistd_64.h} on x86_64, {@code asm-generic/unistd.h} on aarch64).
+     */
+    private static final class Nr {
+        static final boolean X86_64 = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> true;
+            case "aarch64" -> false;
+            default -> throw new UnsupportedOperationException(
+                    "unsupported architecture for jinit's system calls: " + System.getProperty("os.arch"));
+        };
+        static final long READ = X86_64 ? 0 : 63;
+        static final long WRITE = X86_64 ? 1 : 64;
+        static final long CLOSE = X86_64 ? 3 : 57;
+        static final long RT_SIGPROCMASK = X86_64 ? 14 : 135;
+        static final long IOCTL = X86_64 ? 16 : 29;
+        static final long GETPID = X86_64 ? 39 : 172;
+        static final long EXECVE = X86_64 ? 59 : 221;
+        static final long WAIT4 = X86_64 ? 61 : 260;
+        static final long KILL = X86_64 ? 62 : 129;
+        static final long SETPGID = X86_64 ? 109 : 154;
+        static final long GETPPID = X86_64 ? 110 : 173;
+        static final long GETPGID = X86_64 ? 121 : 155;
+        static final long PRCTL = X86_64 ? 157 : 167;
+        static final long OPENAT = X86_64 ? 257 : 56;
+        static final long SIGNALFD4 = X86_64 ? 289 : 74;
+        static final long EXIT_GROUP = X86_64 ? 231 : 94;
+        static final long WAITID = X86_64 ? 247 : 95;
     }
 
-    private static MethodHandle handle(String name, FunctionDescriptor fd, boolean errno) {
-        return errno ? LINKER.downcallHandle(symbol(name), fd, CAPTURE_ERRNO) : LINKER.downcallHandle(symbol(name), fd);
+    // The two downcall handles: made on first use (a holder class is initialised when first
+    // touched), never in Libc's own static initialiser.
+
+    /** {@code long syscall(long, ...)}: (address, capture, 7 longs) → long. */
+    private static final class Sys {
+        static final MemorySegment SYSCALL = symbol("syscall");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    }
+
+    /** {@code long f(long × 6)}: (address, capture, 6 longs) → long, for libc functions. */
+    private static final class Fn {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    /** libc symbols of the posix_spawn family, looked up on first spawn. */
+    private static final class Spawn {
+        static final MemorySegment SPAWNATTR_INIT = symbol("posix_spawnattr_init");
+        static final MemorySegment SPAWNATTR_DESTROY = symbol("posix_spawnattr_destroy");
+        static final MemorySegment SPAWNATTR_SETFLAGS = symbol("posix_spawnattr_setflags");
+        static final MemorySegment SPAWNATTR_SETPGROUP = symbol("posix_spawnattr_setpgroup");
+        static final MemorySegment SPAWNATTR_SETSIGMASK = symbol("posix_spawnattr_setsigmask");
+        static final MemorySegment SPAWNATTR_SETSIGDEFAULT = symbol("posix_spawnattr_setsigdefault");
+        static final MemorySegment FILE_ACTIONS_INIT = symbol("posix_spawn_file_actions_init");
+        static final MemorySegment FILE_ACTIONS_DESTROY = symbol("posix_spawn_file_actions_destroy");
+        static final MemorySegment FILE_ACTIONS_ADDCLOSEFROM = symbol("posix_spawn_file_actions_addclosefrom_np");
+        static final MemorySegment FILE_ACTIONS_ADDOPEN = symbol("posix_spawn_file_actions_addopen");
+        static final MemorySegment FILE_ACTIONS_ADDTCSETPGRP = symbol("posix_spawn_file_actions_addtcsetpgrp_np");
+        static final MemorySegment POSIX_SPAWNP = symbol("posix_spawnp");
+    }
+
+    /** libc symbols: strerror, setenv, unsetenv. */
+    private static final class Text {
+        static final MemorySegment STRERROR = symbol("strerror");
+        static final MemorySegment SETENV = symbol("setenv");
+        static final MemorySegment UNSETENV = symbol("unsetenv");
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
+    }
+
+    /**
+     * One system call through {@code syscall(2)}.
+     *
+     * @param capture a segment of {@link Linker.Option#captureStateLayout()}: errno after the call
+     * @return the kernel's result; -1 with errno in {@code capture} on failure
+     */
+    private static long sys(MemorySegment capture, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        try {
+            return (long) Sys.HANDLE.invokeExact(Sys.SYSCALL, capture, nr, a0, a1, a2, a3, a4, a5);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A system call with a fresh capture segment, for calls whose errno is not looked at. */
+    private static long sys(long nr, long a0, long a1, long a2) {
+        try (Arena arena = Arena.ofConfined()) {
+            return sys(arena.allocate(CAPTURE_LAYOUT), nr, a0, a1, a2, 0, 0, 0);
+        }
+    }
+
+    /** One libc function call: up to 6 integer or pointer arguments, the rest 0. */
+    private static long fn(MemorySegment function, MemorySegment capture, long a0, long a1, long a2, long a3, long a4, long a5) {
+        try {
+            return (long) Fn.HANDLE.invokeExact(function, capture, a0, a1, a2, a3, a4, a5);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     private static int errno(MemorySegment capture) {
-        return (int) ERRNO.get(capture, 0L);
+        return capture.get(JAVA_INT, ERRNO_OFFSET);
     }
 
     private static RuntimeException rethrow(Throwable t) {
@@ -181,29 +226,17 @@ public final class Libc {
 
     /** @return this process's PID ({@code getpid(2)}) */
     public static int getpid() {
-        try {
-            return (int) Basic.GETPID.invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) sys(Nr.GETPID, 0, 0, 0);
     }
 
     /** @return the parent's PID ({@code getppid(2)}); 0 when the parent is outside our PID namespace */
     public static int getppid() {
-        try {
-            return (int) Basic.GETPPID.invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) sys(Nr.GETPPID, 0, 0, 0);
     }
 
     /** @return this process's process group ID ({@code getpgrp(2)}) */
     public static int getpgrp() {
-        try {
-            return (int) Basic.GETPGRP.invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) sys(Nr.GETPGID, 0, 0, 0);
     }
 
     /**
@@ -217,13 +250,10 @@ public final class Libc {
     public static boolean kill(int pid, int signal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int r = (int) Basic.KILL.invokeExact(cs, pid, signal);
-            if (r == 0) return true;
+            if (sys(cs, Nr.KILL, pid, signal, 0, 0, 0, 0) == 0) return true;
             int e = errno(cs);
             if (e == Errno.ESRCH) return false;
             throw new PosixException("kill", e);
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
@@ -235,9 +265,7 @@ public final class Libc {
     public static void setpgid(int pid, int pgid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            if ((int) Basic.SETPGID.invokeExact(cs, pid, pgid) != 0) throw new PosixException("setpgid", errno(cs));
-        } catch (Throwable t) {
-            throw rethrow(t);
+            if (sys(cs, Nr.SETPGID, pid, pgid, 0, 0, 0, 0) != 0) throw new PosixException("setpgid", errno(cs));
         }
     }
 
@@ -250,19 +278,18 @@ public final class Libc {
     public static void setChildSubreaper() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int r = (int) Prctl.PRCTL.invokeExact(cs, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
-            if (r != 0) throw new PosixException("prctl(PR_SET_CHILD_SUBREAPER)", errno(cs));
-        } catch (Throwable t) {
-            throw rethrow(t);
+            if (sys(cs, Nr.PRCTL, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, 0) != 0) {
+                throw new PosixException("prctl(PR_SET_CHILD_SUBREAPER)", errno(cs));
+            }
         }
     }
 
     /** @return true if the fd is a terminal ({@code isatty(3)}) */
     public static boolean isatty(int fd) {
-        try {
-            return (int) Tty.ISATTY.invokeExact(fd) == 1;
-        } catch (Throwable t) {
-            throw rethrow(t);
+        try (Arena arena = Arena.ofConfined()) {
+            // glibc's isatty(3) is tcgetattr(3), i.e. ioctl(TCGETS): it succeeds only on a terminal.
+            MemorySegment termios = arena.allocate(KERNEL_TERMIOS);
+            return sys(arena.allocate(CAPTURE_LAYOUT), Nr.IOCTL, fd, TCGETS, termios.address(), 0, 0, 0) == 0;
         }
     }
 
@@ -273,11 +300,9 @@ public final class Libc {
     public static int tcgetpgrp(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int r = (int) Tty.TCGETPGRP.invokeExact(cs, fd);
-            if (r < 0) throw new PosixException("tcgetpgrp", errno(cs));
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
+            MemorySegment pgrp = arena.allocate(PID_T);
+            if (sys(cs, Nr.IOCTL, fd, TIOCGPGRP, pgrp.address(), 0, 0, 0) != 0) throw new PosixException("tcgetpgrp", errno(cs));
+            return pgrp.get(JAVA_INT, 0);
         }
     }
 
@@ -290,19 +315,17 @@ public final class Libc {
     public static void tcsetpgrp(int fd, int pgid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            if ((int) Tty.TCSETPGRP.invokeExact(cs, fd, pgid) != 0) throw new PosixException("tcsetpgrp", errno(cs));
-        } catch (Throwable t) {
-            throw rethrow(t);
+            MemorySegment pgrp = arena.allocate(PID_T);
+            pgrp.set(JAVA_INT, 0, pgid);
+            if (sys(cs, Nr.IOCTL, fd, TIOCSPGRP, pgrp.address(), 0, 0, 0) != 0) throw new PosixException("tcsetpgrp", errno(cs));
         }
     }
 
     /** @return the text of an error number ({@code strerror(3)}), e.g. {@code "No child processes"} */
     public static String strerror(int errno) {
-        try {
-            MemorySegment s = (MemorySegment) Text.STRERROR.invokeExact(errno);
-            return s.equals(MemorySegment.NULL) ? "errno " + errno : s.getString(0);
-        } catch (Throwable t) {
-            throw rethrow(t);
+        try (Arena arena = Arena.ofConfined()) {
+            long s = fn(Text.STRERROR, arena.allocate(CAPTURE_LAYOUT), errno, 0, 0, 0, 0, 0);
+            return s == 0 ? "errno " + errno : MemorySegment.ofAddress(s).reinterpret(Long.MAX_VALUE).getString(0);
         }
     }
 
@@ -365,15 +388,12 @@ public final class Libc {
      * @throws PosixException ECHILD when there is no such child (at once, never a loop)
      */
     public static Waited waitpid(int pid, int options, WaitBuffer buffer) {
-        try {
-            while (true) {
-                int r = (int) Basic.WAITPID.invokeExact(buffer.capture, pid, buffer.status, options);
-                if (r >= 0) return new Waited(r, r == 0 ? 0 : buffer.status.get(JAVA_INT, 0));
-                int e = errno(buffer.capture);
-                if (e != Errno.EINTR) throw new PosixException("waitpid", e);
-            }
-        } catch (Throwable t) {
-            throw rethrow(t);
+        // glibc's waitpid(3) is wait4(pid, &status, options, NULL).
+        while (true) {
+            long r = sys(buffer.capture, Nr.WAIT4, pid, buffer.status.address(), options, 0, 0, 0);
+            if (r >= 0) return new Waited((int) r, r == 0 ? 0 : buffer.status.get(JAVA_INT, 0));
+            int e = errno(buffer.capture);
+            if (e != Errno.EINTR) throw new PosixException("waitpid", e);
         }
     }
 
@@ -405,12 +425,6 @@ public final class Libc {
     /** {@code si_code} of an exited child ({@code CLD_EXITED}); killed: 2, dumped: 3. */
     public static final int CLD_EXITED = 1;
 
-    /** Handles: waitid. */
-    private static final class Waitid {
-        static final MethodHandle WAITID = handle("waitid",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
-    }
-
     /**
      * The child {@code waitid(2)} reported.
      *
@@ -432,19 +446,16 @@ public final class Libc {
      * @throws PosixException ECHILD when there is no such child (at once), EINVAL for bad arguments
      */
     public static WaitidInfo waitid(int idtype, int id, int options, WaitBuffer buffer) {
-        try {
-            while (true) {
-                buffer.siginfo.fill((byte) 0);
-                int r = (int) Waitid.WAITID.invokeExact(buffer.capture, idtype, id, buffer.siginfo, options);
-                if (r == 0) {
-                    return new WaitidInfo(buffer.siginfo.get(JAVA_INT, SI_PID), buffer.siginfo.get(JAVA_INT, SI_CODE),
-                            buffer.siginfo.get(JAVA_INT, SI_STATUS));
-                }
-                int e = errno(buffer.capture);
-                if (e != Errno.EINTR) throw new PosixException("waitid", e);
+        // glibc's waitid(3) is the waitid system call with a NULL rusage.
+        while (true) {
+            buffer.siginfo.fill((byte) 0);
+            long r = sys(buffer.capture, Nr.WAITID, idtype, id, buffer.siginfo.address(), options, 0, 0);
+            if (r == 0) {
+                return new WaitidInfo(buffer.siginfo.get(JAVA_INT, SI_PID), buffer.siginfo.get(JAVA_INT, SI_CODE),
+                        buffer.siginfo.get(JAVA_INT, SI_STATUS));
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
+            int e = errno(buffer.capture);
+            if (e != Errno.EINTR) throw new PosixException("waitid", e);
         }
     }
 
@@ -459,13 +470,17 @@ public final class Libc {
     public static boolean fifoHasReader(String fifo) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) Files.OPEN.invokeExact(cs, cString(arena, RawStrings.encode(fifo)), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+            long fd = openWriteNonBlocking(arena, cs, fifo);
             if (fd < 0) return false;
-            int ignored = (int) Files.CLOSE.invokeExact(fd);
+            sys(cs, Nr.CLOSE, fd, 0, 0, 0, 0, 0);
             return true;
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
+    }
+
+    /** {@code open(path, O_WRONLY|O_NONBLOCK|O_CLOEXEC)}, as glibc does it: {@code openat(AT_FDCWD, …)}. */
+    private static long openWriteNonBlocking(Arena arena, MemorySegment cs, String path) {
+        return sys(cs, Nr.OPENAT, AT_FDCWD, cString(arena, RawStrings.encode(path)).address(),
+                O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0, 0, 0);
     }
 
     /**
@@ -480,15 +495,13 @@ public final class Libc {
     public static boolean writeFifo(String fifo, byte[] bytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) Files.OPEN.invokeExact(cs, cString(arena, RawStrings.encode(fifo)), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+            long fd = openWriteNonBlocking(arena, cs, fifo);
             if (fd < 0) return false;
             MemorySegment buf = arena.allocate(Math.max(1, bytes.length));
             MemorySegment.copy(bytes, 0, buf, JAVA_BYTE, 0, bytes.length);
-            long n = (long) Files.WRITE.invokeExact(cs, fd, buf, (long) bytes.length);
-            int ignored = (int) Files.CLOSE.invokeExact(fd);
+            long n = sys(cs, Nr.WRITE, fd, buf.address(), bytes.length, 0, 0, 0);
+            sys(cs, Nr.CLOSE, fd, 0, 0, 0, 0, 0);
             return n == bytes.length;
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
@@ -522,57 +535,58 @@ public final class Libc {
     public static int spawn(byte[] file, List<byte[]> argv, List<byte[]> envp, SpawnOptions options) {
         if (argv.isEmpty()) throw new IllegalArgumentException("argv is empty");
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(POSIX_SPAWNATTR_T);
-            MemorySegment actions = arena.allocate(POSIX_SPAWN_FILE_ACTIONS_T);
-            MemorySegment empty = arena.allocate(SIGSET_T);
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            long attr = arena.allocate(POSIX_SPAWNATTR_T).address();
+            long actions = arena.allocate(POSIX_SPAWN_FILE_ACTIONS_T).address();
+            // sigemptyset(3): all bits clear; Arena.allocate zeroes the memory.
+            long empty = arena.allocate(SIGSET_T).address();
             MemorySegment all = arena.allocate(SIGSET_T);
-            check("sigemptyset", (int) Spawn.SIGEMPTYSET.invokeExact(empty), true);
             // Every signal 1..64 at SIG_DFL, glibc's internal 32/33 included: sigfillset(3) leaves
             // those out, and an inherited SIG_IGN of them would survive exec.
             all.set(JAVA_LONG, 0, -1L);
-            check("posix_spawnattr_init", (int) Spawn.SPAWNATTR_INIT.invokeExact(attr), false);
+            check("posix_spawnattr_init", fn(Spawn.SPAWNATTR_INIT, cs, attr, 0, 0, 0, 0, 0));
             try {
-                check("posix_spawn_file_actions_init", (int) Spawn.FILE_ACTIONS_INIT.invokeExact(actions), false);
+                check("posix_spawn_file_actions_init", fn(Spawn.FILE_ACTIONS_INIT, cs, actions, 0, 0, 0, 0, 0));
                 try {
                     short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
                             | (options.newProcessGroup() ? POSIX_SPAWN_SETPGROUP : 0));
-                    check("posix_spawnattr_setflags", (int) Spawn.SPAWNATTR_SETFLAGS.invokeExact(attr, flags), false);
-                    check("posix_spawnattr_setsigmask", (int) Spawn.SPAWNATTR_SETSIGMASK.invokeExact(attr, empty), false);
-                    check("posix_spawnattr_setsigdefault", (int) Spawn.SPAWNATTR_SETSIGDEFAULT.invokeExact(attr, all), false);
+                    check("posix_spawnattr_setflags", fn(Spawn.SPAWNATTR_SETFLAGS, cs, attr, flags, 0, 0, 0, 0));
+                    check("posix_spawnattr_setsigmask", fn(Spawn.SPAWNATTR_SETSIGMASK, cs, attr, empty, 0, 0, 0, 0));
+                    check("posix_spawnattr_setsigdefault",
+                            fn(Spawn.SPAWNATTR_SETSIGDEFAULT, cs, attr, all.address(), 0, 0, 0, 0));
                     if (options.newProcessGroup()) {
-                        check("posix_spawnattr_setpgroup", (int) Spawn.SPAWNATTR_SETPGROUP.invokeExact(attr, 0), false);
+                        check("posix_spawnattr_setpgroup", fn(Spawn.SPAWNATTR_SETPGROUP, cs, attr, 0, 0, 0, 0, 0));
                     }
                     check("posix_spawn_file_actions_addclosefrom_np",
-                            (int) Spawn.FILE_ACTIONS_ADDCLOSEFROM.invokeExact(actions, 3), false);
+                            fn(Spawn.FILE_ACTIONS_ADDCLOSEFROM, cs, actions, 3, 0, 0, 0, 0));
                     if (options.foregroundTty() >= 0) {
                         check("posix_spawn_file_actions_addtcsetpgrp_np",
-                                (int) Spawn.FILE_ACTIONS_ADDTCSETPGRP.invokeExact(actions, options.foregroundTty()), false);
+                                fn(Spawn.FILE_ACTIONS_ADDTCSETPGRP, cs, actions, options.foregroundTty(), 0, 0, 0, 0));
                     }
                     if (options.stdinFromDevNull()) {
-                        check("posix_spawn_file_actions_addopen", (int) Spawn.FILE_ACTIONS_ADDOPEN.invokeExact(
-                                actions, 0, cString(arena, RawStrings.encode("/dev/null")), O_RDONLY, 0), false);
+                        check("posix_spawn_file_actions_addopen", fn(Spawn.FILE_ACTIONS_ADDOPEN, cs, actions, 0,
+                                cString(arena, RawStrings.encode("/dev/null")).address(), O_RDONLY, 0, 0));
                     }
                     MemorySegment pid = arena.allocate(PID_T);
-                    MemorySegment path = cString(arena, file);
-                    MemorySegment argvArray = cStringArray(arena, argv);
-                    MemorySegment envArray = cStringArray(arena, envp);
-                    int r = (int) Spawn.POSIX_SPAWNP.invokeExact(pid, path, actions, attr, argvArray, envArray);
+                    long path = cString(arena, file).address();
+                    long argvArray = cStringArray(arena, argv).address();
+                    long envArray = cStringArray(arena, envp).address();
+                    int r = (int) fn(Spawn.POSIX_SPAWNP, cs, pid.address(), path, actions, attr, argvArray, envArray);
                     if (r != 0) throw new PosixException("posix_spawnp", r);
                     return pid.get(JAVA_INT, 0);
                 } finally {
-                    int ignored = (int) Spawn.FILE_ACTIONS_DESTROY.invokeExact(actions);
+                    fn(Spawn.FILE_ACTIONS_DESTROY, cs, actions, 0, 0, 0, 0, 0);
                 }
             } finally {
-                int ignored = (int) Spawn.SPAWNATTR_DESTROY.invokeExact(attr);
+                fn(Spawn.SPAWNATTR_DESTROY, cs, attr, 0, 0, 0, 0, 0);
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
-    /** posix_spawn* functions return the error number; sig*set return -1. */
-    private static void check(String function, int result, boolean minusOne) {
-        if (result != 0) throw new PosixException(function, minusOne ? Errno.EPERM : result);
+    /** posix_spawn* functions return the error number (an {@code int}: the low 32 bits of the result). */
+    private static void check(String function, long result) {
+        int r = (int) result;
+        if (r != 0) throw new PosixException(function, r);
     }
 
     private static MemorySegment cString(SegmentAllocator arena, byte[] bytes) {
@@ -604,14 +618,15 @@ public final class Libc {
      */
     public static long pthreadSigmask(int how, long set) {
         try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
             MemorySegment newSet = arena.allocate(SIGSET_T);
             MemorySegment oldSet = arena.allocate(SIGSET_T);
-            newSet.set(JAVA_LONG, 0, set);
-            int r = (int) PTHREAD_SIGMASK.invokeExact(how, newSet, oldSet);
-            if (r != 0) throw new PosixException("pthread_sigmask", r);
+            // As glibc's pthread_sigmask(3): rt_sigprocmask(2) of the calling thread, never blocking
+            // glibc's internal signals 32 and 33.
+            newSet.set(JAVA_LONG, 0, set & ~GLIBC_INTERNAL_SIGNALS);
+            long r = sys(cs, Nr.RT_SIGPROCMASK, how, newSet.address(), oldSet.address(), KERNEL_SIGSET_SIZE, 0, 0);
+            if (r != 0) throw new PosixException("pthread_sigmask", errno(cs));
             return oldSet.get(JAVA_LONG, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
@@ -627,11 +642,10 @@ public final class Libc {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
             MemorySegment mask = arena.allocate(SIGSET_T);
             mask.set(JAVA_LONG, 0, set);
-            int fd = (int) SIGNALFD.invokeExact(cs, -1, mask, O_CLOEXEC);
+            // glibc's signalfd(3) is signalfd4(fd, mask, sizeof kernel sigset, flags); SFD_CLOEXEC == O_CLOEXEC.
+            long fd = sys(cs, Nr.SIGNALFD4, -1, mask.address(), KERNEL_SIGSET_SIZE, O_CLOEXEC, 0, 0);
             if (fd < 0) throw new PosixException("signalfd", errno(cs));
-            return fd;
-        } catch (Throwable t) {
-            throw rethrow(t);
+            return (int) fd;
         }
     }
 
@@ -646,13 +660,11 @@ public final class Libc {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
             MemorySegment info = arena.allocate(SIGNALFD_SIGINFO_SIZE, 8);
             while (true) {
-                long n = (long) READ.invokeExact(cs, fd, info, (long) SIGNALFD_SIGINFO_SIZE);
+                long n = sys(cs, Nr.READ, fd, info.address(), SIGNALFD_SIGINFO_SIZE, 0, 0, 0);
                 if (n == SIGNALFD_SIGINFO_SIZE) return info.get(JAVA_INT, 0);
                 if (n < 0 && errno(cs) == Errno.EINTR) continue;
                 throw new PosixException("read(signalfd)", n < 0 ? errno(cs) : Errno.EIO);
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
@@ -668,10 +680,10 @@ public final class Libc {
     public static void execv(byte[] path, List<byte[]> argv) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int r = (int) EXECV.invokeExact(cs, cString(arena, path), cStringArray(arena, argv));
+            // glibc's execv(3) is execve(path, argv, environ), environ read at call time.
+            long environ = symbol("environ").reinterpret(ADDRESS.byteSize()).get(JAVA_LONG, 0);
+            long r = sys(cs, Nr.EXECVE, cString(arena, path).address(), cStringArray(arena, argv).address(), environ, 0, 0, 0);
             throw new PosixException("execv", r == 0 ? Errno.EPERM : errno(cs));
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
@@ -679,10 +691,9 @@ public final class Libc {
     public static void setenv(String name, String value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int r = (int) SETENV.invokeExact(cs, cString(arena, RawStrings.encode(name)), cString(arena, RawStrings.encode(value)), 1);
+            int r = (int) fn(Text.SETENV, cs, cString(arena, RawStrings.encode(name)).address(),
+                    cString(arena, RawStrings.encode(value)).address(), 1, 0, 0, 0);
             if (r != 0) throw new PosixException("setenv", errno(cs));
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
@@ -690,31 +701,21 @@ public final class Libc {
     public static void unsetenv(String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            int r = (int) UNSETENV.invokeExact(cs, cString(arena, RawStrings.encode(name)));
+            int r = (int) fn(Text.UNSETENV, cs, cString(arena, RawStrings.encode(name)).address(), 0, 0, 0, 0, 0);
             if (r != 0) throw new PosixException("unsetenv", errno(cs));
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
-    /** Handles: _exit (declared as {@code int(int)}, the shape isatty already uses, so no new stub is spun). */
-    private static final class Exit {
-        static final MethodHandle EXIT = handle("_exit", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
-    }
-
     /**
-     * Ends the process at once with {@code status} ({@code _exit(2)}): no JVM shutdown, so no wait
-     * for threads blocked in native calls (HotSpot's exit waits up to 300 ms for each such
-     * thread: the signalfd reader and the reaper always are). Flush what must be flushed first.
+     * Ends the process at once with {@code status} ({@code _exit(2)}, i.e. {@code exit_group}): no
+     * JVM shutdown, so no wait for threads blocked in native calls (HotSpot's exit waits up to
+     * 300 ms for each such thread: the signalfd reader and the reaper always are). Flush what
+     * must be flushed first.
      *
      * @param status the exit status, 0-255
      */
     public static void exitNow(int status) {
-        try {
-            int ignored = (int) Exit.EXIT.invokeExact(status);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        sys(Nr.EXIT_GROUP, status, 0, 0);
         throw new IllegalStateException("_exit returned");
     }
 }
