@@ -7,8 +7,9 @@
 #                `mvn -B verify` at the repo root
 #   --run        first run the reliability tests (mvn -B verify with only those tests
 #                selected), then report; the exit status is 1 if any check failed
-#   --full       with --run: the long storm counts of issue 4 (-Djinit.storm.full=true:
-#                10,000 orphans, 500 + 200 race runs, 50 PID-reuse runs)
+#   --full       with --run: the full counts of issues 4 and 11 (-Djinit.storm.full=true
+#                -Djinit.ttyRuns=200: 10,000 orphans, 500 coalesced-SIGCHLD runs, 200 TERM-vs-exit
+#                races, 50 PID-reuse runs, 200 TTY runs); tests-it/run-all.sh runs these in CI
 #   --reports D  read the reports under D (default: <repo>/target)
 # Needs python3 (XML parsing). A check whose report is missing shows "not run".
 set -eu
@@ -28,11 +29,12 @@ done
 mvnrc=0
 if [ "$run" = 1 ]; then
   extra=""
-  [ "$full" = 1 ] && extra="-Djinit.storm.full=true"
+  [ "$full" = 1 ] && extra="-Djinit.storm.full=true -Djinit.ttyRuns=200"
   rm -rf "$target/surefire-reports" "$target/failsafe-reports"
   (cd "$repo" && mvn -B verify $extra \
-      -Dtest='EnvRoundTripPropertyTest,AtomicityTest' -Dsurefire.failIfNoSpecifiedTests=false \
-      -Dit.test='AbortIT,SignalStormIT,MainCommandIT,CliIT,ChildHygieneIT,io.jinit.storm.*IT' \
+      -Dtest='EnvRoundTripPropertyTest,RawStringsTest,ExportTest,AtomicityTest,ReaperTest,ReaperRaceTest,SignalTest' \
+      -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dit.test='AbortIT,AbortEveryWaitIT,KillAllRefusedIT,DescendantsIT,ForwardingIT,TtyIT,SignalStormIT,MainCommandIT,CliIT,ChildHygieneIT,io.jinit.storm.*IT' \
       -Dfailsafe.failIfNoSpecifiedTests=false) >&2 || mvnrc=$?
 fi
 python3 - "$target" "$mvnrc" <<'PY'
@@ -47,7 +49,7 @@ for d in ("surefire-reports", "failsafe-reports"):
         suite_out = "".join(e.text or "" for e in suite.findall("system-out"))
         for tc in suite.iter("testcase"):
             cls = tc.get("classname", "")
-            if "." not in cls:  # jqwik names the class without its package
+            if "." not in cls:
                 cls = os.path.basename(f)[5:-4]
             status = "pass"
             if tc.find("skipped") is not None:
@@ -76,37 +78,59 @@ rows = []
 def row(check, sel, count):
     rows.append((check, count if sel else "-", verdict(sel), fmt_time(sel)))
 
+def seeds(sel):
+    found = re.findall(r"property [^:\n]+: \d+ tries, seed (-?\d+)", "".join(c[4] for c in sel))
+    return (", seed " + found[0]) if found else ""
+
 sel = pick("EnvRoundTripPropertyTest")
 m = re.search(r"env round trip: (\d+) variables \((\d+) valid names, (\d+) invalid\)", "".join(c[4] for c in sel))
-tries = re.search(r"tries = (\d+)", "".join(c[4] for c in sel))
-row("env round trip (dir, .sh in sh/dash/bash, .json)", sel,
-    "%s variables (%s valid, %s invalid names)" % m.groups() if m else ("%s tries" % tries.group(1) if tries else "%d cases" % len(sel)))
+row("env round trip (dir, .sh in sh/dash/bash, .json); seeded, replay -Djinit.seed", sel,
+    ("%s variables (%s valid, %s invalid names)" % m.groups() if m else "%d cases" % len(sel)) + seeds(sel))
+sel = pick("RawStringsTest", r"anyBytesRoundTrip")
+m = re.search(r"property RawStrings.anyBytesRoundTrip: (\d+) tries", "".join(c[4] for c in sel))
+row("raw bytes <-> String round trip (surrogateescape); seeded", sel, ("%s byte arrays" % m.group(1) if m else "%d cases" % len(sel)) + seeds(sel))
+sel = pick("ExportTest", r"Reference"); row(".sh/.json byte-identical to the reference my_init's own export_envvars", sel, "%d cases" % len(sel))
 sel = pick("AtomicityTest"); row("env files atomic (write + rename, killed JVM)", sel, "%d cases" % len(sel))
+sel = pick("ReaperTest", r"(?i)failedwait"); row("reaper survives wait errors other than ECHILD (logged, goes on)", sel, "%d cases" % len(sel))
 sel = pick("AbortIT"); row("abort path: TERM/INT in each phase, second TERM", sel, "%d cases" % len(sel))
+sel = pick("AbortEveryWaitIT"); row("every wait gives way to TERM/INT: exit 2 in bound, nothing left (7 waits x 2 signals)", sel, "%d cases" % len(sel))
+sel = pick("KillAllRefusedIT"); row("kill-all (not PID 1) signals every descendant, logs EPERM refusals", sel, "%d cases" % len(sel))
+sel = pick("DescendantsIT"); row("--wait-for-descendants; without it kill-all TERMs the daemon", sel, "%d cases" % len(sel))
+sel = pick("ForwardingIT"); row("signal forwarding (group, process, none: init received, not stopped)", sel, "%d cases" % len(sel))
+sel = pick("TtyIT", r"manyQuickRuns")
+m = re.search(r"TtyIT: (\d+) quick runs", "".join(c[4] for c in sel))
+row("quick runs on a terminal, all exit 0", sel, "%s runs" % m.group(1) if m else "%d cases" % len(sel))
 sel = pick("SignalStormIT"); row("signal storm: 7 signals x 100 (PID 1, nested)", sel, "%d cases (%d signals)" % (len(sel), 700 * len(sel)))
 sel = pick("MainCommandIT", r"(?i)signal|sigkill"); row("main killed by TERM/KILL/SEGV/ABRT -> 128+S", sel, "%d cases" % len(sel))
-sel = pick("CliIT", r"(?i)bad|unknown|without|error|dash"); row("bad CLI input / bad timeouts -> exit 2, nothing started", sel, "%d cases" % len(sel))
+sel = pick("CliIT", r"(?i)bad|unknown|without|error|dash|version"); row("bad CLI input / bad timeouts -> exit 2, nothing started; exact --version", sel, "%d cases" % len(sel))
 sel = pick("ChildHygieneIT"); row("child hygiene (fds 0-2, empty mask, default dispositions)", sel, "%d cases" % len(sel))
 
-# storm tests print RELIABILITY|check|count|result|detail; group them by report file (= class)
-for f in sorted(glob.glob(os.path.join(target, "failsafe-reports", "TEST-io.jinit.storm.*.xml"))):
-    cls = os.path.basename(f)[5:-4]
-    sel = [c for c in cases if c[0] == cls]
-    lines = []
-    for line in open(f, encoding="utf-8", errors="replace").read().splitlines():
-        i = line.find("RELIABILITY|")
-        if i >= 0:
-            p = line[i:].split("|")
-            if len(p) >= 5 and p not in lines:
-                lines.append(p)
-    if not lines:
-        row(cls.rsplit(".", 1)[1], sel, "%d cases" % len(sel))
-    for p in lines:
+# Storm tests and the reaper race print RELIABILITY|check|count|result|detail. Classes that run
+# concurrently can have their output filed under another class's report, so the lines are read
+# from every report and matched to their class by the check's name.
+STORM_CLASSES = [("orphan storm", "OrphanStormIT"), ("coalesced SIGCHLD", "CoalescedSigchldIT"),
+                 ("TERM vs main exit", "TermVersusMainExitIT"), ("PID reuse", "PidReuseIT"),
+                 ("insecure key", "InsecureKeyIT"), ("reaper race", "ReaperRaceTest")]
+lines = []
+for d in ("surefire-reports", "failsafe-reports"):
+    for f in sorted(glob.glob(os.path.join(target, d, "TEST-*.xml"))):
+        for line in open(f, encoding="utf-8", errors="replace").read().splitlines():
+            i = line.find("RELIABILITY|")
+            if i >= 0:
+                p = line[i:].split("|")
+                if len(p) >= 5 and p not in lines:
+                    lines.append(p)
+for prefix, cls in STORM_CLASSES:
+    sel = pick(cls)
+    mine = [p for p in lines if p[1].startswith(prefix)]
+    if not mine:
+        row(cls + " (" + prefix + ")", sel, "%d cases" % len(sel))
+    for p in mine:
         result = "FAIL" if p[3] != "pass" or verdict(sel) == "FAIL" else "pass"
         rows.append(("%s: %s" % (p[1], p[4]), p[2], result, fmt_time(sel)))
     for c in sel:
         if c[3] == "FAIL":
-            rows.append(("%s.%s" % (cls.rsplit(".", 1)[1], c[1]), "-", "FAIL", fmt_time([c])))
+            rows.append(("%s.%s" % (cls, c[1]), "-", "FAIL", fmt_time([c])))
 
 print("| check | count (cases/runs) | result | time |")
 print("|---|---|---|---|")

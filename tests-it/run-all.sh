@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # jinit's one test command (README "Tests"): everything, in order, from a clean checkout.
-#   1. mvn -B verify                 at the repository root: unit tests, PID-1 tests of the
-#                                    binary (failsafe), and target/image (the jlink runtime)
+#   1. mvn -B verify $FULL_COUNTS    at the repository root: unit tests, PID-1 tests of the
+#                                    binary (failsafe) with the full storm counts of issues 4
+#                                    and 11, and target/image (the jlink runtime)
 #   2. bash images/build.sh          the Docker images jinit/base:latest from target/image
 #                                    and jinit/baseimage:latest FROM it (--no-maven: step 1
 #                                    just built target/image)
@@ -32,9 +33,16 @@ step() {
   say "== $* ($((SECONDS - start))s)"
 }
 
+# The full counts (README "Reliability"): 10,000 orphans, 500 coalesced-SIGCHLD runs, 200
+# TERM-vs-exit races, 50 PID-reuse runs (-Djinit.storm.full=true), 200 TTY runs, 1,000 forced
+# reaper-race rounds. JINIT_SHORT_COUNTS=1 runs the short counts instead (a quick local check).
+FULL_COUNTS="-Djinit.storm.full=true -Djinit.ttyRuns=200 -Djinit.reaper.race.rounds=1000"
+[ "${JINIT_SHORT_COUNTS:-0}" = 1 ] && FULL_COUNTS=""
+
 cd "$repo"
-step "1/3 mvn -B verify (unit and PID-1 tests, target/image)"
-mvn -B verify
+step "1/3 mvn -B verify ${FULL_COUNTS:-(short counts)} (unit and PID-1 tests, target/image)"
+# shellcheck disable=SC2086
+mvn -B verify $FULL_COUNTS
 
 say "reliability checks of this run:"
 bash tests-it/reliability-report.sh

@@ -1,18 +1,21 @@
 package io.jinit.boot;
 
 import io.jinit.posix.Libc;
+import io.jinit.process.AbortedException;
 import io.jinit.process.ChildProcess;
 import io.jinit.process.ProcessTable;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * {@code --wait-for-descendants}: after the main command exits, wait (bounded) until the init has
- * no descendant left besides runsvdir and its services, while the reaper keeps reaping.
+ * no descendant left besides runsvdir and its services, while the reaper keeps reaping. The wait
+ * gives way to SIGTERM/SIGINT ({@link io.jinit.process.Abort#await}).
  */
 final class Descendants {
     /** Interval between looks at {@code /proc}. */
@@ -22,23 +25,23 @@ final class Descendants {
 
     /**
      * @param runit runsvdir, whose tree is left to the shutdown; null with {@code --skip-runit}
+     * @throws AbortedException on SIGTERM/SIGINT while waiting (the descendants are left to the kill-all)
      */
-    static void awaitAfterMain(InitRuntime rt, ChildProcess runit) throws InterruptedException {
+    static void awaitAfterMain(InitRuntime rt, ChildProcess runit) throws AbortedException, InterruptedException {
         Duration limit = rt.config().waitForDescendants();
         if (limit == null) return;
-        long deadline = System.nanoTime() + limit.toNanos();
-        List<Integer> left;
-        while (true) {
-            left = others(rt, runit);
-            if (left.isEmpty()) {
-                rt.log().debug("descendants.done", "No descendants left.");
-                return;
-            }
-            if (System.nanoTime() >= deadline) break;
-            Thread.sleep(POLL);
+        List<List<Integer>> left = new ArrayList<>(List.of(List.of()));
+        boolean none = rt.abort().await(() -> {
+            left.set(0, others(rt, runit));
+            return left.getFirst().isEmpty();
+        }, limit, POLL);
+        if (none) {
+            rt.log().debug("descendants.done", "No descendants left.");
+            return;
         }
-        rt.log().warn("descendants.timeout", left.size() + " descendants still run after "
-                + limit.toMillis() + " ms; going on with the shutdown.", "count", left.size());
+        int count = left.getFirst().size();
+        rt.log().warn("descendants.timeout", count + " descendants still run after "
+                + limit.toMillis() + " ms; going on with the shutdown.", "count", count);
     }
 
     /** Our descendants, minus runsvdir's tree (services are stopped by the shutdown). */

@@ -2,6 +2,7 @@ package io.jinit.boot;
 
 import io.jinit.posix.RawPaths;
 import io.jinit.posix.Signal;
+import io.jinit.process.AbortedException;
 import io.jinit.process.CannotExecuteException;
 import io.jinit.process.ChildProcess;
 import io.jinit.process.Command;
@@ -17,11 +18,18 @@ import java.util.Optional;
  * every executable in byte-wise order. A failing hook is a warning and the shutdown goes on
  * (phusion's my_init exits 1 and skips the graceful stop); each hook may run for at most
  * {@code KILL_PROCESS_TIMEOUT}, then it is stopped (TERM, KILL), so a shutdown is always bounded.
+ * A SIGTERM/SIGINT beyond the ones the caller ignores stops the running hook the same way and
+ * ends the hooks ({@link AbortedException}).
  */
 final class Hooks {
     private Hooks() {}
 
-    static void run(InitRuntime rt, Map<String, String> env, Path dir, String kind) throws InterruptedException {
+    /**
+     * @param after how many abort requests the waits ignore ({@link io.jinit.process.Abort#requests()} when the shutdown began)
+     * @throws AbortedException on a later request; the running hook has been stopped, the rest do not run
+     */
+    static void run(InitRuntime rt, Map<String, String> env, Path dir, String kind, int after)
+            throws AbortedException, InterruptedException {
         List<Path> hooks = InitRuntime.executables(dir);
         if (hooks.isEmpty()) return;
         rt.log().debug("hooks.start", "Running " + kind + " scripts...");
@@ -35,7 +43,13 @@ final class Hooks {
                 rt.log().warn("hook.failed", hook + " failed: " + e.getMessage(), "path", hook);
                 continue;
             }
-            Optional<WaitStatus> status = child.waitFor(rt.config().killProcessTimeout());
+            Optional<WaitStatus> status;
+            try {
+                status = rt.commands().await(child, rt.config().killProcessTimeout(), after);
+            } catch (AbortedException e) {
+                rt.commands().stop(child, hook, Signal.TERM, false);
+                throw e;
+            }
             if (status.isEmpty()) {
                 rt.log().warn("hook.timeout", hook + " did not finish within KILL_PROCESS_TIMEOUT.", "path", hook);
                 status = Optional.of(rt.commands().stop(child, hook, Signal.TERM, false));

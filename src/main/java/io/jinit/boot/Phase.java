@@ -285,7 +285,10 @@ public sealed interface Phase {
     /**
      * Only when runit was started: pre-shutdown hooks, stop every service (down, KILL after
      * {@code KILL_PROCESS_TIMEOUT}), stop runsvdir, wait (bounded) until no service runs while
-     * re-issuing the stop, post-shutdown hooks. Aborts do not interrupt it.
+     * re-issuing the stop, post-shutdown hooks. A shutdown that an abort started is not cut short
+     * by more signals; one that began otherwise gives way to SIGTERM/SIGINT: the running hook is
+     * stopped, services still running are KILLed, runsvdir gets TERM, and the kill-all follows
+     * with the aborted outcome (exit 2).
      */
     record Shutdown(InitRuntime rt, SequencedMap<String, String> env, ChildProcess runit, Outcome outcome,
                     boolean runitExited) implements Phase {
@@ -295,61 +298,108 @@ public sealed interface Phase {
         @Override
         public Phase next() throws InterruptedException {
             rt.log().phase("shutdown");
-            if (runit == null) return new KillAll(rt, outcome);
-            Hooks.run(rt, env, rt.config().paths().preShutdownDir(), "pre-shutdown");
+            Outcome now = settled(rt, outcome);
+            if (runit == null) return new KillAll(rt, now);
+            int after = now.aborted() ? Integer.MAX_VALUE : rt.abort().requests();
             RunitServices dir = new RunitServices(rt.config().paths().serviceDir());
             List<Path> services = dir.services();
-            Duration timeout = rt.config().killProcessTimeout();
-            rt.log().debug("services.stop", "Begin shutting down runit services...");
-            ServiceStop.forceStop(services, timeout);
-            if (!runitExited) rt.commands().stop(runit, "runit daemon", Signal.TERM, false);
-            rt.log().debug("services.wait", "Waiting for runit services to exit...");
-            List<Path> left = ServiceStop.awaitDown(services, timeout.plus(SERVICES_MARGIN));
-            if (!left.isEmpty()) {
-                rt.log().warn("services.timeout", "Not all runit services have stopped in time ("
-                        + RunitServices.names(left) + "). Going on with the shutdown.", "services", RunitServices.names(left));
+            try {
+                Hooks.run(rt, env, rt.config().paths().preShutdownDir(), "pre-shutdown", after);
+                Duration timeout = rt.config().killProcessTimeout();
+                rt.log().debug("services.stop", "Begin shutting down runit services...");
+                ServiceStop.forceStop(services, timeout, rt.abort(), after);
+                if (!runitExited) rt.commands().stop(runit, "runit daemon", Signal.TERM, false);
+                rt.log().debug("services.wait", "Waiting for runit services to exit...");
+                List<Path> left = ServiceStop.awaitDown(services, timeout.plus(SERVICES_MARGIN), rt.abort(), after);
+                if (!left.isEmpty()) {
+                    rt.log().warn("services.timeout", "Not all runit services have stopped in time ("
+                            + RunitServices.names(left) + "). Going on with the shutdown.", "services", RunitServices.names(left));
+                }
+                Hooks.run(rt, env, rt.config().paths().postShutdownDir(), "post-shutdown", after);
+                return new KillAll(rt, now);
+            } catch (AbortedException e) {
+                RunitServices.stillRunning(services).forEach(RunitServices::kill);
+                runit.signal(Signal.TERM, false);
+                return new KillAll(rt, Outcome.abortedRun());
             }
-            Hooks.run(rt, env, rt.config().paths().postShutdownDir(), "post-shutdown");
-            return new KillAll(rt, outcome);
         }
+    }
+
+    /**
+     * The outcome once a SIGTERM/SIGINT that came after the last wait is counted: aborted (exit 2).
+     *
+     * @return {@code outcome}, or the aborted outcome when an abort has been requested
+     */
+    private static Outcome settled(InitRuntime rt, Outcome outcome) {
+        return !outcome.aborted() && rt.abort().isRequested() ? Outcome.abortedRun() : outcome;
     }
 
     /**
      * Unless {@code --no-kill-all-on-exit}: TERM to every process (PID 1) or to our descendants
      * (not PID 1), wait up to {@code KILL_ALL_PROCESSES_TIMEOUT} for all to be reaped, then KILL.
+     * The wait gives way to a SIGTERM/SIGINT when the run was not aborted yet: KILL at once, exit 2.
      */
     record KillAll(InitRuntime rt, Outcome outcome) implements Phase {
         /** How long the init waits for the reaper after the final KILL. */
         static final Duration AFTER_KILL = Duration.ofSeconds(5);
+        /** The longest time between two looks at whether any child is left. */
+        static final Duration POLL = Duration.ofMillis(20);
 
         @Override
         public Phase next() throws InterruptedException {
             rt.log().phase("exit");
-            if (outcome.aborted()) rt.log().warn("aborted", "Init system aborted.");
+            Outcome now = settled(rt, outcome);
+            if (now.aborted()) rt.log().warn("aborted", "Init system aborted.");
             BootConfig.KillAll mode = rt.config().killAll();
-            if (mode == BootConfig.KillAll.NEVER) return new Exit(outcome.status());
+            if (mode == BootConfig.KillAll.NEVER) return new Exit(now.status());
             boolean everyProcess = mode == BootConfig.KillAll.ALWAYS || rt.pid1();
+            int after = now.aborted() ? Integer.MAX_VALUE : rt.abort().requests();
             rt.log().info("killall.start", "Killing all processes...");
             signalAll(Signal.TERM, everyProcess);
-            if (!rt.reaper().awaitNoChildren(rt.config().killAllTimeout())) {
+            boolean allGone;
+            try {
+                allGone = rt.abort().await(rt.reaper().noChildrenLeft(), rt.config().killAllTimeout(), POLL, after);
+            } catch (AbortedException e) {
+                rt.log().warn("aborted", "Init system aborted.");
+                now = Outcome.abortedRun();
+                allGone = false;
+            }
+            if (!allGone) {
                 rt.log().warn("killall.timeout", "Not all processes have exited in time. Forcing them to exit.");
                 signalAll(Signal.KILL, everyProcess);
-                rt.reaper().awaitNoChildren(AFTER_KILL);
+                try {
+                    rt.abort().await(rt.reaper().noChildrenLeft(), AFTER_KILL, POLL, Integer.MAX_VALUE);
+                } catch (AbortedException impossible) {
+                    throw new IllegalStateException(impossible);
+                }
             }
-            return new Exit(outcome.status());
+            return new Exit(now.status());
         }
 
         private void signalAll(Signal signal, boolean everyProcess) {
-            try {
-                if (everyProcess) {
+            if (everyProcess) {
+                try {
                     Libc.kill(-1, signal.number());
-                    return;
+                } catch (PosixException e) {
+                    rt.log().warn("killall.error", "Cannot signal all processes: " + e.getMessage());
                 }
-                for (int pid : ProcessTable.read(rt.config().paths().proc()).descendantsOf(Libc.getpid())) {
+                return;
+            }
+            List<Integer> descendants;
+            try {
+                descendants = ProcessTable.read(rt.config().paths().proc()).descendantsOf(Libc.getpid());
+            } catch (IOException e) {
+                rt.log().warn("killall.error", "Cannot list our descendants: " + e.getMessage());
+                return;
+            }
+            // every descendant gets the signal: one that refuses it (EPERM: another user's) is logged, not a stop
+            for (int pid : descendants) {
+                try {
                     Libc.kill(pid, signal.number());
+                } catch (PosixException e) {
+                    rt.log().warn("killall.refused", "Cannot send " + signal.fullName() + " to PID " + pid + ": "
+                            + e.getMessage(), "pid", pid, "signal", signal.number());
                 }
-            } catch (IOException | PosixException e) {
-                rt.log().warn("killall.error", "Cannot signal all processes: " + e.getMessage());
             }
         }
     }

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * {@code --wait-for-services}: before the main command, wait until every enabled runit service
  * (no {@code down} file) is up and, where it has an executable {@code check} script, the check
- * exits 0 ({@code sv check} semantics, runit's {@code sv(8)}).
+ * exits 0 ({@code sv check} semantics, runit's {@code sv(8)}). Every wait here gives way to
+ * SIGTERM/SIGINT ({@link io.jinit.process.Abort#await}), a check that never returns included.
  */
 final class Readiness {
     /** Interval between rounds of looks. */
@@ -37,7 +38,6 @@ final class Readiness {
                 .stream().filter(RunitServices::enabled).toList();
         List<Path> notReady = services;
         while (true) {
-            if (rt.abort().isRequested()) throw new AbortedException(rt.abort().signal().orElseThrow());
             List<Path> next = new ArrayList<>();
             for (Path service : notReady) {
                 if (!ready(rt, env, service, deadline)) next.add(service);
@@ -47,8 +47,10 @@ final class Readiness {
                 rt.log().info("services.ready", "All " + services.size() + " services are ready.", "count", services.size());
                 return true;
             }
-            if (System.nanoTime() >= deadline) break;
-            Thread.sleep(POLL);
+            long left = deadline - System.nanoTime();
+            if (left <= 0) break;
+            // the pause between rounds, cut short by an abort
+            rt.abort().sleep(Duration.ofNanos(Math.min(left, POLL.toNanos())), 0);
         }
         String names = RunitServices.names(notReady);
         if (rt.config().servicesNotReadyIsFatal()) {
@@ -61,7 +63,15 @@ final class Readiness {
         return true;
     }
 
-    private static boolean ready(InitRuntime rt, Map<String, String> env, Path service, long deadline) throws InterruptedException {
+    /**
+     * Runs the service's {@code check}, if it has one, until it exits or the deadline (plus
+     * 100 ms) passes; a check that outlives it is KILLed and counts as not ready.
+     *
+     * @throws AbortedException on SIGTERM/SIGINT while the check runs (the check is KILLed first)
+     */
+    private static boolean ready(InitRuntime rt, Map<String, String> env, Path service, long deadline)
+            throws AbortedException, InterruptedException {
+        if (rt.abort().isRequested()) throw new AbortedException(rt.abort().signal().orElseThrow());
         if (!RunitServices.running(service)) return false;
         Path check = service.resolve("check");
         if (!Files.isRegularFile(check) || !Files.isExecutable(check)) return true;
@@ -72,7 +82,13 @@ final class Readiness {
             return false;
         }
         Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plusMillis(100);
-        Optional<WaitStatus> s = child.waitFor(left);
+        Optional<WaitStatus> s;
+        try {
+            s = rt.commands().await(child, left);
+        } catch (AbortedException e) {
+            rt.commands().stop(child, check.toString(), io.jinit.posix.Signal.KILL, false);
+            throw e;
+        }
         if (s.isEmpty()) {
             rt.commands().stop(child, check.toString(), io.jinit.posix.Signal.KILL, false);
             return false;

@@ -1,13 +1,18 @@
 package io.jinit.boot;
 
+import io.jinit.process.Abort;
+import io.jinit.process.AbortedException;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Stops runit services the way {@code sv -w T force-stop} does, without spawning {@code sv}:
  * {@code d} to each running service's {@code supervise/control}, wait up to T until none runs,
- * then {@code k} (KILL) to those still running. Polls the status files every {@link #POLL}.
+ * then {@code k} (KILL) to those still running. Looks at the status files every {@link #POLL}.
+ * The waits are {@link Abort#await}: a SIGTERM/SIGINT beyond the ones they ignore cuts them short.
  */
 final class ServiceStop {
     /** Interval between looks at {@code supervise/stat}. */
@@ -22,11 +27,15 @@ final class ServiceStop {
      *
      * @param services the service directories
      * @param timeout  {@code KILL_PROCESS_TIMEOUT}
+     * @param abort    the init's abort request
+     * @param after    how many abort requests the wait ignores ({@link Abort#await(java.util.function.BooleanSupplier, Duration, Duration, int)})
+     * @throws AbortedException on a later request (the services are left as they are)
      */
-    static void forceStop(List<Path> services, Duration timeout) throws InterruptedException {
+    static void forceStop(List<Path> services, Duration timeout, Abort abort, int after)
+            throws AbortedException, InterruptedException {
         List<Path> running = RunitServices.stillRunning(services);
         running.forEach(RunitServices::down);
-        List<Path> left = awaitDown(running, timeout);
+        List<Path> left = awaitDown(running, timeout, abort, after);
         left.forEach(RunitServices::kill);
     }
 
@@ -35,20 +44,25 @@ final class ServiceStop {
      *
      * @param services the service directories
      * @param bound    how long to wait at most
+     * @param abort    the init's abort request
+     * @param after    how many abort requests the wait ignores
      * @return the services still running when the bound passed (empty on success)
+     * @throws AbortedException on a later request
      */
-    static List<Path> awaitDown(List<Path> services, Duration bound) throws InterruptedException {
-        long start = System.nanoTime();
-        long lastReissue = start;
-        while (true) {
-            List<Path> running = RunitServices.stillRunning(services);
+    static List<Path> awaitDown(List<Path> services, Duration bound, Abort abort, int after)
+            throws AbortedException, InterruptedException {
+        long[] lastReissue = {System.nanoTime()};
+        List<Path> running = new ArrayList<>(RunitServices.stillRunning(services));
+        abort.await(() -> {
+            running.clear();
+            running.addAll(RunitServices.stillRunning(services));
             long now = System.nanoTime();
-            if (running.isEmpty() || now - start >= bound.toNanos()) return running;
-            if (now - lastReissue >= REISSUE.toNanos()) {
+            if (!running.isEmpty() && now - lastReissue[0] >= REISSUE.toNanos()) {
                 running.forEach(RunitServices::down);
-                lastReissue = now;
+                lastReissue[0] = now;
             }
-            Thread.sleep(POLL);
-        }
+            return running.isEmpty();
+        }, bound, POLL, after);
+        return List.copyOf(running);
     }
 }

@@ -53,19 +53,24 @@ final class ShellExport {
     static String sanitizeName(String name) {
         StringBuilder out = new StringBuilder(name.length());
         name.codePoints().forEach(cp -> {
-            int type = Character.getType(cp);
-            boolean number = type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
-                    || type == Character.OTHER_NUMBER;
-            if (cp == '_' || Character.isLetter(cp) || number) out.appendCodePoint(cp);
+            if (isWordCharacter(cp)) out.appendCodePoint(cp);
             else out.append('_');
         });
         return out.toString();
     }
 
+    /** Python 3's {@code \w} on a str: {@code _}, a letter (Lu, Ll, Lt, Lm, Lo) or a number (Nd, Nl, No). */
+    private static boolean isWordCharacter(int cp) {
+        int type = Character.getType(cp);
+        return cp == '_' || Character.isLetter(cp) || type == Character.DECIMAL_DIGIT_NUMBER
+                || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
+    }
+
     /**
      * Quotes a value for a POSIX shell, as the reference's {@code shquote} does: {@code ''} if
-     * empty; unchanged if every code point is a letter, a digit (Unicode-aware,
-     * {@link Character#isLetterOrDigit(int)}), {@code _} or one of {@code @%+=:,./-}; otherwise in
+     * empty; unchanged if every code point is a word character (as in {@link #sanitizeName}:
+     * {@code _}, a letter or a number, so {@code x²} stays unquoted as in Python's {@code \w})
+     * or one of {@code @%+=:,./-}; otherwise in
      * single quotes, each {@code '} written as {@code '"'"'}. A lone surrogate (a byte that is not
      * UTF-8) is not safe, so such a value is quoted. Sourcing {@code NAME=<result>} in
      * {@code sh}, {@code dash} or {@code bash} gives back the value's bytes exactly.
@@ -75,7 +80,7 @@ final class ShellExport {
      */
     static String shellQuote(String value) {
         if (value.isEmpty()) return "''";
-        boolean safe = value.codePoints().allMatch(cp -> cp == '_' || Character.isLetterOrDigit(cp)
+        boolean safe = value.codePoints().allMatch(cp -> isWordCharacter(cp)
                 || cp == '@' || cp == '%' || cp == '+' || cp == '=' || cp == ':' || cp == ','
                 || cp == '.' || cp == '/' || cp == '-');
         if (safe) return value;

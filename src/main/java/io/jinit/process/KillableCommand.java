@@ -5,14 +5,12 @@ import io.jinit.posix.Signal;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs children that an abort can interrupt and that can be stopped within a bound: a stop
  * sends a signal (TERM by default), waits up to the kill timeout ({@code KILL_PROCESS_TIMEOUT}),
- * then sends KILL and waits for the reaper to confirm the exit.
+ * then sends KILL and waits for the reaper to confirm the exit. Every wait here is
+ * {@link Abort#await}, woken by the child's exit.
  */
 public final class KillableCommand {
 
@@ -24,6 +22,9 @@ public final class KillableCommand {
         /** {@code child} outlived the kill timeout; KILL is about to be sent. */
         void forcing(String name, ChildProcess child);
     }
+
+    /** The longest time between two looks at a child's exit when no wake-up comes (it always does). */
+    static final Duration CHILD_POLL = Duration.ofSeconds(1);
 
     private final Reaper reaper;
     private final Abort abort;
@@ -62,6 +63,11 @@ public final class KillableCommand {
         return reaper.spawn(command);
     }
 
+    /** @return the abort request every wait of this runner gives way to */
+    public Abort abort() {
+        return abort;
+    }
+
     /**
      * Waits until the child exits or an abort is requested, whichever comes first. A child that
      * has already exited wins over an abort that arrives at the same moment.
@@ -83,18 +89,23 @@ public final class KillableCommand {
      * @throws InterruptedException if the calling thread is interrupted
      */
     public Optional<WaitStatus> await(ChildProcess child, Duration limit) throws AbortedException, InterruptedException {
+        return await(child, limit, 0);
+    }
+
+    /**
+     * Like {@link #await(ChildProcess, Duration)}, giving way only to abort requests beyond the
+     * first {@code after} ({@link Abort#await(java.util.function.BooleanSupplier, Duration, Duration, int)}).
+     *
+     * @param after how many abort requests this wait ignores ({@link Integer#MAX_VALUE}: all)
+     * @return the status, or empty when the limit passed first (the child runs on)
+     * @throws AbortedException when a request beyond {@code after} came before the child exited
+     */
+    public Optional<WaitStatus> await(ChildProcess child, Duration limit, int after)
+            throws AbortedException, InterruptedException {
         CompletableFuture<WaitStatus> exit = child.onExit();
-        try {
-            var either = CompletableFuture.anyOf(exit, abort.future());
-            if (limit == null) either.get();
-            else either.get(Math.max(0, limit.toNanos()), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            return Optional.empty();
-        }
-        if (exit.isDone()) return Optional.of(exit.join());
-        throw new AbortedException(abort.signal().orElseThrow());
+        exit.thenRun(abort::wake);
+        if (!abort.await(exit::isDone, limit, CHILD_POLL, after)) return Optional.empty();
+        return Optional.of(exit.join());
     }
 
     /**
@@ -111,10 +122,19 @@ public final class KillableCommand {
         if (child.status().isPresent()) return child.status().get();
         observer.stopping(name, child);
         child.signal(signal, toGroup);
-        var status = child.waitFor(killTimeout);
+        Optional<WaitStatus> status = uninterrupted(child, killTimeout);
         if (status.isPresent()) return status.get();
         observer.forcing(name, child);
         child.signal(Signal.KILL, toGroup);
-        return child.waitFor();
+        return uninterrupted(child, null).orElseThrow();
+    }
+
+    /** The same wait, given way to no abort request: a stop is bounded by its own timeout. */
+    private Optional<WaitStatus> uninterrupted(ChildProcess child, Duration limit) throws InterruptedException {
+        try {
+            return await(child, limit, Integer.MAX_VALUE);
+        } catch (AbortedException e) {
+            throw new IllegalStateException("a wait that ignores every abort was aborted", e);
+        }
     }
 }

@@ -323,6 +323,31 @@ public final class Reaper implements AutoCloseable {
         }
     }
 
+    /**
+     * A condition for {@link Abort#await}: true once this process has had no child at all
+     * ({@code waitpid} reported ECHILD) after this call. Wakes the reaper so it looks at once.
+     *
+     * @return the condition; cheap (a lock and a compare), never blocks
+     */
+    public BooleanSupplier noChildrenLeft() {
+        long generation;
+        lock.lock();
+        try {
+            generation = idleGeneration;
+            wakeLocked();
+        } finally {
+            lock.unlock();
+        }
+        return () -> {
+            lock.lock();
+            try {
+                return idleGeneration != generation;
+            } finally {
+                lock.unlock();
+            }
+        };
+    }
+
     /** @return how many processes (children and orphans) this reaper has reaped so far */
     public long reapedCount() {
         lock.lock();

@@ -152,7 +152,7 @@ class ExportTest {
         SequencedMap<String, String> e = env("PATH", "/usr/local/bin:/bin", "A-B", "x y", "Q", "it's",
                 "E", "", "U", "été 日本", "R", RAW, "N", "a\nb\r", "S", "$x `y` \\z \"", "Z", "@%+=:,./-",
                 "ÄPFEL", "1", "HOME", "/root", "T", "\t\u007f\u0085\u2028", "EM", "\uD83D\uDE00",
-                "X²", "2", "SQ_²", "3", "A.B", "4", "MID·DOT", "5");
+                "X²", "2", "SQ_²", "3", "A.B", "4", "MID·DOT", "5", "NUM", "x²½Ⅻ", "EUR", "5€");
         fx.env().export(e, false);
 
         ByteArrayOutputStream input = new ByteArrayOutputStream();

@@ -54,13 +54,13 @@ class ShellSyntaxTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"abc", "ABC_123", "@%+=:,./-", "/usr/bin:/bin", "user@host", "a=b", "-x", "été", "日本語", "\uD835\uDC00"})
+    @ValueSource(strings = {"abc", "ABC_123", "@%+=:,./-", "/usr/bin:/bin", "user@host", "a=b", "-x", "été", "日本語", "\uD835\uDC00", "x²", "½Ⅻ"})
     void shellQuote_leavesSafeWordsUnquoted(String value) {
         assertThat(shellQuote(value)).isEqualTo(value);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a b", "$HOME", "`id`", "a\"b", "a\\b", "~", "*", "a\nb", "a\rb", "a;b", "x²", "\t", "!", "#"})
+    @ValueSource(strings = {"a b", "$HOME", "`id`", "a\"b", "a\\b", "~", "*", "a\nb", "a\rb", "a;b", "5€", "\t", "!", "#"})
     void shellQuote_quotesEverythingElse(String value) {
         assertThat(shellQuote(value)).isEqualTo("'" + value + "'");
     }

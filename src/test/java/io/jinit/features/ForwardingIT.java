@@ -73,7 +73,8 @@ class ForwardingIT {
                 init.signal(s);
                 awaitLine(init, root.resolve("main.got"), s);
             }
-            Thread.sleep(500);
+            awaitReceived(init, FORWARDED);
+            Thread.sleep(200); // a group forward reaches the child with the main process; its trap would have written
             Files.createFile(root.resolve("stop"));
             Result r = init.await();
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(7);
@@ -89,8 +90,14 @@ class ForwardingIT {
             Shell.awaitFile(root.resolve("main.ready"), init);
             for (String s : FORWARDED) init.signal(s);
             init.signal("TSTP");
-            Thread.sleep(1500);
+            List<String> all = new java.util.ArrayList<>(FORWARDED);
+            all.add("TSTP");
+            // the init has taken in every signal (it logs each before it routes it)...
+            awaitReceived(init, all);
+            // ...and is neither stopped by TSTP nor gone
+            assertThat(Shell.state(init.initPid())).as("the init's state after TSTP (T: stopped)").isIn("S", "R");
             assertThat(init.alive()).isTrue();
+            Thread.sleep(200); // what a forward would have made the traps write, they would have written by now
             assertThat(root.resolve("main.got")).doesNotExist();
             assertThat(root.resolve("child.got")).doesNotExist();
             Files.createFile(root.resolve("stop"));
@@ -107,7 +114,8 @@ class ForwardingIT {
             Shell.awaitFile(root.resolve("main.ready"), init);
             init.signal("USR1");
             awaitLine(init, root.resolve("main.got"), "USR1");
-            Thread.sleep(500);
+            awaitReceived(init, List.of("USR1"));
+            Thread.sleep(200);
             Files.createFile(root.resolve("stop"));
             Result r = init.await();
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(7);
@@ -130,5 +138,17 @@ class ForwardingIT {
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(111);
             assertThat(r.stderrLines()).contains("*** Runit exited with status 111");
         }
+    }
+
+    /** Waits (20 s at most) until the init has logged {@code *** Received SIGx.} for each signal ({@code -v}). */
+    private static void awaitReceived(Running init, List<String> signals) throws InterruptedException {
+        Shell.await("the init's 'Received' lines for " + signals, Duration.ofSeconds(20), () -> {
+            try {
+                String err = init.stderr();
+                return signals.stream().allMatch(sig -> err.contains("*** Received SIG" + sig + "."));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
     }
 }

@@ -95,7 +95,15 @@ class CliIT extends InitTestBase {
     void versionExits0() {
         Result r = init().rawArgs("--version").timeout(BOUND).run();
         assertThat(r.exitCode()).as(r::describe).isZero();
-        assertThat((r.out() + r.err()).strip()).as(r::describe).isNotEmpty();
+        // the version the build gave the module (pom: project.version), and the Java feature release
+        String version = System.getProperty("jinit.version");
+        assertThat(version).as("failsafe passes -Djinit.version").isNotBlank();
+        // the commit (-dirty with local changes) and build time come from build-info.properties ("unknown" outside git)
+        assertThat(r.out()).as(r::describe).matches(java.util.regex.Pattern.quote("jinit " + version)
+                + " \\(commit ([0-9a-f]{12}(-dirty)?|unknown), built (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ|unknown)\\)\n"
+                + java.util.regex.Pattern.quote("my_init-compatible init for containers, Java " + Runtime.version().feature())
+                + "\n");
+        assertThat(r.err()).as(r::describe).isEmpty();
         assertNothingStarted(r);
     }
 

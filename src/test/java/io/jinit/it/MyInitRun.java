@@ -58,6 +58,7 @@ public final class MyInitRun {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final List<Sig> ignoredAtStart = new ArrayList<>();
     private boolean cleanStart = true;
+    private boolean setuidCapabilities;
     private Duration timeout = Duration.ofSeconds(30);
 
     private MyInitRun(InitRoot root) {
@@ -99,6 +100,15 @@ public final class MyInitRun {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * {@link Mode#CHILD}: the init (user nobody) and its children keep CAP_SETUID and CAP_SETGID
+     * as ambient capabilities (not CAP_KILL), so a child can become another user whom the init
+     * then may not signal (kill(2) fails with EPERM).
+     *
+     * @return this
+     */
+    MyInitRun withSetuidCapabilities() { this.setuidCapabilities = true; return this; }
 
     /** @param m the mode @return this */
     MyInitRun mode(Mode m) { this.mode = m; return this; }
@@ -197,7 +207,11 @@ public final class MyInitRun {
             case CHILD -> {
                 makeReachableFor(root.path());
                 chownTree(root.path());
-                cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
+                cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+                if (setuidCapabilities) {
+                    cmd.addAll(List.of("--inh-caps=+setuid,+setgid", "--ambient-caps=+setuid,+setgid"));
+                }
+                cmd.add("--");
             }
             case NESTED_CHILD -> {
                 writeWrapper(harness);

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(300)
 class ReaperRaceTest {
-    static final int ROUNDS = Integer.getInteger("jinit.reaper.race.rounds", 300);
+    static final int ROUNDS = Integer.getInteger("jinit.reaper.race.rounds", 1000);
 
     @Test
     void noSignalReachesAProcessThatReusedAReapedChildsPid() throws Exception {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * exits, no zombie may be left; the init's RSS (VmRSS, read from outside) may grow by less
  * than 16 MiB over the storm.
  */
-@Timeout(150)
+@Timeout(600)
 @Execution(ExecutionMode.CONCURRENT)
 class OrphanStormIT {
     private static final long MAX_GROWTH_KIB = 16 * 1024;

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * JVM takes for a new thread between two spawns can break the forcing for one run: the test
  * counts how many runs really reused P and requires that most did.
  */
-@Timeout(120)
+@Timeout(600)
 @Execution(ExecutionMode.CONCURRENT)
 class PidReuseIT {
     @TempDir
