@@ -1,8 +1,8 @@
 package io.jinit.boot;
 
-import io.jinit.posix.Libc;
 import io.jinit.process.AbortedException;
 import io.jinit.process.ChildProcess;
+import io.jinit.process.InitProcess;
 import io.jinit.process.ProcessTable;
 
 import java.io.IOException;
@@ -53,7 +53,7 @@ final class Descendants {
                 runitTree.add(runit.pid());
                 runitTree.addAll(table.descendantsOf(runit.pid()));
             }
-            return table.descendantsOf(Libc.getpid()).stream().filter(p -> !runitTree.contains(p)).toList();
+            return table.descendantsOf(InitProcess.pid()).stream().filter(p -> !runitTree.contains(p)).toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -1,6 +1,6 @@
 package io.jinit.boot;
 
-import io.jinit.posix.Signal;
+import io.jinit.process.Signal;
 import io.jinit.process.ChildProcess;
 
 import java.util.function.Consumer;

@@ -1,7 +1,7 @@
 package io.jinit.boot;
 
-import io.jinit.posix.RawPaths;
-import io.jinit.posix.Signal;
+import io.jinit.bytes.RawPaths;
+import io.jinit.process.Signal;
 import io.jinit.process.AbortedException;
 import io.jinit.process.CannotExecuteException;
 import io.jinit.process.ChildProcess;

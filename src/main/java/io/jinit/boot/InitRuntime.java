@@ -2,7 +2,7 @@ package io.jinit.boot;
 
 import io.jinit.env.ContainerEnvironment;
 import io.jinit.log.EventLog;
-import io.jinit.posix.RawPaths;
+import io.jinit.bytes.RawPaths;
 import io.jinit.process.Abort;
 import io.jinit.process.AbortedException;
 import io.jinit.process.CannotExecuteException;
@@ -67,7 +67,7 @@ public record InitRuntime(BootConfig config, EventLog log, Reaper reaper, Killab
             return new ScriptResult.Finished(commands.await(child));
         } catch (AbortedException e) {
             log.warn("abort", "An error occurred. Aborting.");
-            commands.stop(child, RawPaths.string(path), io.jinit.posix.Signal.TERM, false);
+            commands.stop(child, RawPaths.string(path), io.jinit.process.Signal.TERM, false);
             throw e;
         }
     }

@@ -1,16 +1,17 @@
 package io.jinit.boot;
 
 import io.jinit.boot.InitRuntime.ScriptResult;
-import io.jinit.posix.Libc;
-import io.jinit.posix.PosixException;
-import io.jinit.posix.RawPaths;
-import io.jinit.posix.RawStrings;
-import io.jinit.posix.Signal;
+import io.jinit.bytes.RawPaths;
+import io.jinit.bytes.RawStrings;
+import io.jinit.process.Signal;
 import io.jinit.process.AbortedException;
 import io.jinit.process.CannotExecuteException;
 import io.jinit.process.ChildProcess;
 import io.jinit.process.Command;
-import io.jinit.process.ProcessTable;
+import io.jinit.process.InitProcess;
+import io.jinit.process.ControllingTerminal;
+import io.jinit.runit.RunitServices;
+import io.jinit.runit.ServiceStop;
 import io.jinit.process.WaitStatus;
 
 import java.io.IOException;
@@ -23,13 +24,22 @@ import java.util.Optional;
 import java.util.SequencedMap;
 
 /**
- * The init's phases as a state machine: each phase does its work and returns the next one.
+ * The init's phases as a state machine: each phase does its work and returns the next one;
+ * {@link #run} is the whole flow, as one loop. Every transition:
  * <pre>
- *   Boot → Env → Startup → Runit → Main → Shutdown → KillAll → Exit
+ *   Boot     → Env
+ *   Env      → Startup | KillAll (SIGTERM/SIGINT: aborted, exit 2)
+ *   Startup  → Runit   | KillAll (a startup script failed: exit 1; or aborted)
+ *   Runit    → Main    | KillAll (runsvdir cannot start: exit 1; or aborted)
+ *            | Shutdown (services not ready in time: exit 1; or aborted while waiting for them)
+ *   Main     → Shutdown (the main command's status; 124 after --main-timeout; 126/127 when it
+ *                        cannot start; runit-only mode: runsvdir's status; or aborted)
+ *   Shutdown → KillAll  (nothing to stop without runsvdir)
+ *   KillAll  → Exit     (the status; aborted if a SIGTERM/SIGINT came meanwhile)
  * </pre>
- * A failing startup script goes straight to KillAll (status 1); SIGTERM/SIGINT before the
- * shutdown goes to Shutdown (when runit runs) or KillAll, with the aborted outcome (status 2).
- * {@link #run} is the whole flow.
+ * Aborted means exit status 2 and {@code *** Init system aborted.}. From Shutdown on, the
+ * init has passed its point of no return: a SIGTERM/SIGINT no longer skips a phase, it only cuts
+ * the current wait short (see {@link Shutdown} and {@link KillAll}).
  */
 public sealed interface Phase {
 
@@ -55,7 +65,7 @@ public sealed interface Phase {
     /**
      * Start: subreaper mode when not PID 1.
      *
-     * @param environment the init's own environment, bytes kept ({@link Env#processEnvironment})
+     * @param environment the init's own environment, bytes kept ({@link InitProcess#environment})
      */
     record Boot(InitRuntime rt, SequencedMap<String, String> environment) implements Phase {
         @Override
@@ -66,10 +76,10 @@ public sealed interface Phase {
                 rt.log().debug("boot.pid1", "Running as PID 1.");
             } else {
                 try {
-                    Libc.setChildSubreaper();
-                    rt.log().debug("boot.subreaper", "Not PID 1 (PID " + Libc.getpid()
-                            + "): running as a child subreaper; kill-all signals only our descendants.", "pid", Libc.getpid());
-                } catch (PosixException e) {
+                    InitProcess.becomeChildSubreaper();
+                    rt.log().debug("boot.subreaper", "Not PID 1 (PID " + InitProcess.pid()
+                            + "): running as a child subreaper; kill-all signals only our descendants.", "pid", InitProcess.pid());
+                } catch (IOException e) {
                     rt.log().warn("boot.subreaper", "Cannot become a child subreaper: " + e.getMessage());
                 }
             }
@@ -99,17 +109,6 @@ public sealed interface Phase {
             }
             if (rt.abort().isRequested()) return new KillAll(rt, Outcome.abortedRun());
             return new Startup(rt, env);
-        }
-
-        /** @return this process's environment, from libc's {@code environ}, bytes kept ({@link RawStrings}) */
-        public static SequencedMap<String, String> processEnvironment() {
-            SequencedMap<String, String> env = new LinkedHashMap<>();
-            for (byte[] entry : Libc.environ()) {
-                String s = RawStrings.decode(entry);
-                int eq = s.indexOf('=');
-                if (eq > 0) env.putIfAbsent(s.substring(0, eq), s.substring(eq + 1));
-            }
-            return env;
         }
     }
 
@@ -201,25 +200,51 @@ public sealed interface Phase {
             rt.log().info("runit.started", "Runit started as PID " + runit.pid(), "pid", runit.pid());
             if (rt.config().waitForServices() != null) {
                 try {
-                    if (!Readiness.awaitServices(rt, env)) return new Shutdown(rt, env, runit, Outcome.of(1), false);
+                    if (!Readiness.awaitServices(rt, env)) return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.of(1));
                 } catch (AbortedException e) {
-                    return new Shutdown(rt, env, runit, Outcome.abortedRun(), false);
+                    return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.abortedRun());
                 }
             }
             return new Main(rt, env, runit);
         }
     }
 
-    /** Run the main command and wait for it; without one, wait for runsvdir. */
+    /**
+     * runsvdir as the shutdown finds it: never started ({@code --skip-runit}), still running, or
+     * already exited (runit-only mode, where its exit ends the main phase).
+     */
+    sealed interface Runsvdir {
+        /** No runsvdir: {@code --skip-runit}. */
+        record None() implements Runsvdir {}
+
+        /** @param process runsvdir, still running: the shutdown stops it */
+        record Running(ChildProcess process) implements Runsvdir {}
+
+        /** @param process runsvdir, which has exited: only its services are left to stop */
+        record Exited(ChildProcess process) implements Runsvdir {}
+
+        /** @return {@link None} for null, else {@link Running} */
+        static Runsvdir of(ChildProcess runit) {
+            return runit == null ? new None() : new Running(runit);
+        }
+    }
+
+    /**
+     * Run the main command and wait for it; without one, wait for runsvdir. Signals to forward
+     * that arrive while the main command starts are held and delivered to it; they are forwarded
+     * while it runs and dropped once it has exited.
+     *
+     * @param runit runsvdir; null with {@code --skip-runit}
+     */
     record Main(InitRuntime rt, SequencedMap<String, String> env, ChildProcess runit) implements Phase {
         @Override
         public Phase next() throws InterruptedException {
             rt.log().phase("main");
             List<String> argv = rt.config().mainCommand();
             if (argv.isEmpty()) return runitOnly();
-            if (rt.abort().isRequested()) return new Shutdown(rt, env, runit, Outcome.abortedRun(), false);
+            if (rt.abort().isRequested()) return shutdown(Outcome.abortedRun());
             rt.log().info("main.start", "Running " + String.join(" ", argv) + "...", "argv", argv);
-            Command command = Terminal.inForeground() ? Command.of(argv, env).inForegroundOf(0)
+            Command command = ControllingTerminal.inForeground() ? Command.of(argv, env).inForegroundOf(0)
                     : Command.of(argv, env).keepingTerminal();
             ChildProcess main;
             rt.signals().hold();
@@ -228,57 +253,71 @@ public sealed interface Phase {
             } catch (CannotExecuteException e) {
                 rt.signals().forwardTo(null);
                 rt.log().error("main.not_started", e.getMessage(), "status", e.exitStatus(), "errno", e.errno());
-                return new Shutdown(rt, env, runit, Outcome.of(e.exitStatus()), false);
+                return shutdown(Outcome.of(e.exitStatus()));
             }
             long started = System.nanoTime();
-            rt.signals().forwardTo(Forwarding.to(main, rt));
             rt.log().debug("main.started", argv.getFirst() + " started as PID " + main.pid(), "pid", main.pid());
-            try {
-                Optional<WaitStatus> status;
+            Optional<WaitStatus> status;
+            try (var forwarding = rt.signals().forwardingTo(Forwarding.to(main, rt))) {
                 try {
                     status = rt.commands().await(main, rt.config().mainTimeout());
                 } finally {
-                    if (command.foregroundTty() >= 0) Terminal.takeBack();
+                    // the terminal's foreground is the init's again before anything is stopped
+                    if (command.foregroundTty() >= 0) ControllingTerminal.takeBack();
                 }
-                if (status.isEmpty()) {
-                    rt.log().warn("main.timeout", argv.getFirst() + " ran longer than --main-timeout ("
-                            + rt.config().mainTimeout().toMillis() + " ms).", "pid", main.pid());
-                    rt.signals().forwardTo(null);
-                    rt.commands().stop(main, argv.getFirst(), rt.config().stopSignal(), false);
-                    return new Shutdown(rt, env, runit, Outcome.of(124), false);
-                }
-                rt.signals().forwardTo(null);
-                WaitStatus s = status.get();
-                long ran = (System.nanoTime() - started) / 1_000_000;
-                switch (s) {
-                    case WaitStatus.Exited(int code) -> rt.log().info("main.exited",
-                            argv.getFirst() + " exited with status " + code + ".", "pid", main.pid(), "status", code,
-                            "duration_ms", ran);
-                    case WaitStatus.Signaled(int signal, boolean core) -> rt.log().info("main.exited",
-                            argv.getFirst() + " was killed by signal " + Signal.describe(signal) + ".",
-                            "pid", main.pid(), "signal", signal, "status", s.exitStatus(), "duration_ms", ran);
-                }
-                Descendants.awaitAfterMain(rt, runit);
-                int code = rt.config().successExitStatuses().contains(s.exitStatus()) ? 0 : s.exitStatus();
-                return new Shutdown(rt, env, runit, Outcome.of(code), false);
             } catch (AbortedException e) {
-                rt.signals().forwardTo(null);
-                rt.commands().stop(main, argv.getFirst(), rt.config().stopSignal(), false);
-                return new Shutdown(rt, env, runit, Outcome.abortedRun(), false);
+                stop(main);
+                return shutdown(Outcome.abortedRun());
             }
+            if (status.isEmpty()) return timedOut(main);
+            return exited(main, status.get(), (System.nanoTime() - started) / 1_000_000);
         }
 
-        private Phase runitOnly() throws InterruptedException {
-            rt.signals().forwardTo(Forwarding.toRunit(runit, rt));
-            try {
-                WaitStatus s = rt.commands().await(runit);
-                rt.signals().forwardTo(null);
-                rt.log().info("runit.exited", "Runit exited with status " + s.exitStatus(), "status", s.exitStatus());
-                return new Shutdown(rt, env, runit, Outcome.of(s.exitStatus()), true);
-            } catch (AbortedException e) {
-                rt.signals().forwardTo(null);
-                return new Shutdown(rt, env, runit, Outcome.abortedRun(), false);
+        /** {@code --main-timeout} passed: stop the main command, exit 124. */
+        private Phase timedOut(ChildProcess main) throws InterruptedException {
+            rt.log().warn("main.timeout", main.name() + " ran longer than --main-timeout ("
+                    + rt.config().mainTimeout().toMillis() + " ms).", "pid", main.pid());
+            stop(main);
+            return shutdown(Outcome.of(124));
+        }
+
+        /** The main command exited: log how, wait for its descendants, map its status. */
+        private Phase exited(ChildProcess main, WaitStatus s, long ranMs) throws InterruptedException {
+            switch (s) {
+                case WaitStatus.Exited(int code) -> rt.log().info("main.exited",
+                        main.name() + " exited with status " + code + ".", "pid", main.pid(), "status", code,
+                        "duration_ms", ranMs);
+                case WaitStatus.Signaled(int signal, boolean core) -> rt.log().info("main.exited",
+                        main.name() + " was killed by signal " + Signal.describe(signal) + ".",
+                        "pid", main.pid(), "signal", signal, "status", s.exitStatus(), "duration_ms", ranMs);
             }
+            try {
+                Descendants.awaitAfterMain(rt, runit);
+            } catch (AbortedException e) {
+                return shutdown(Outcome.abortedRun());
+            }
+            int code = rt.config().successExitStatuses().contains(s.exitStatus()) ? 0 : s.exitStatus();
+            return shutdown(Outcome.of(code));
+        }
+
+        private void stop(ChildProcess main) throws InterruptedException {
+            rt.commands().stop(main, main.name(), rt.config().stopSignal(), false);
+        }
+
+        private Shutdown shutdown(Outcome outcome) {
+            return new Shutdown(rt, env, Runsvdir.of(runit), outcome);
+        }
+
+        /** Runit-only mode: signals go to runsvdir (held since the Runit phase), its exit ends the run. */
+        private Phase runitOnly() throws InterruptedException {
+            WaitStatus s;
+            try (var forwarding = rt.signals().forwardingTo(Forwarding.toRunit(runit, rt))) {
+                s = rt.commands().await(runit);
+            } catch (AbortedException e) {
+                return shutdown(Outcome.abortedRun());
+            }
+            rt.log().info("runit.exited", "Runit exited with status " + s.exitStatus(), "status", s.exitStatus());
+            return new Shutdown(rt, env, new Runsvdir.Exited(runit), Outcome.of(s.exitStatus()));
         }
     }
 
@@ -289,9 +328,12 @@ public sealed interface Phase {
      * by more signals; one that began otherwise gives way to SIGTERM/SIGINT: the running hook is
      * stopped, services still running are KILLed, runsvdir gets TERM, and the kill-all follows
      * with the aborted outcome (exit 2).
+     *
+     * @param runsvdir runsvdir as the main phase left it
+     * @param outcome  the run's outcome so far (the exit status unless an abort changes it)
      */
-    record Shutdown(InitRuntime rt, SequencedMap<String, String> env, ChildProcess runit, Outcome outcome,
-                    boolean runitExited) implements Phase {
+    record Shutdown(InitRuntime rt, SequencedMap<String, String> env, Runsvdir runsvdir, Outcome outcome)
+            implements Phase {
         /** Extra time, beyond {@code KILL_PROCESS_TIMEOUT}, that the final wait for services may take. */
         static final Duration SERVICES_MARGIN = Duration.ofSeconds(5);
 
@@ -299,6 +341,11 @@ public sealed interface Phase {
         public Phase next() throws InterruptedException {
             rt.log().phase("shutdown");
             Outcome now = settled(rt, outcome);
+            ChildProcess runit = switch (runsvdir) {
+                case Runsvdir.None none -> null;
+                case Runsvdir.Running(ChildProcess p) -> p;
+                case Runsvdir.Exited(ChildProcess p) -> p;
+            };
             if (runit == null) return new KillAll(rt, now);
             int after = now.aborted() ? Integer.MAX_VALUE : rt.abort().requests();
             RunitServices dir = new RunitServices(rt.config().paths().serviceDir());
@@ -308,7 +355,7 @@ public sealed interface Phase {
                 Duration timeout = rt.config().killProcessTimeout();
                 rt.log().debug("services.stop", "Begin shutting down runit services...");
                 ServiceStop.forceStop(services, timeout, rt.abort(), after);
-                if (!runitExited) rt.commands().stop(runit, "runit daemon", Signal.TERM, false);
+                if (runsvdir instanceof Runsvdir.Running) rt.commands().stop(runit, "runit daemon", Signal.TERM, false);
                 rt.log().debug("services.wait", "Waiting for runit services to exit...");
                 List<Path> left = ServiceStop.awaitDown(services, timeout.plus(SERVICES_MARGIN), rt.abort(), after);
                 if (!left.isEmpty()) {
@@ -379,27 +426,20 @@ public sealed interface Phase {
         private void signalAll(Signal signal, boolean everyProcess) {
             if (everyProcess) {
                 try {
-                    Libc.kill(-1, signal.number());
-                } catch (PosixException e) {
+                    InitProcess.signalEveryProcess(signal);
+                } catch (IOException e) {
                     rt.log().warn("killall.error", "Cannot signal all processes: " + e.getMessage());
                 }
                 return;
             }
-            List<Integer> descendants;
             try {
-                descendants = ProcessTable.read(rt.config().paths().proc()).descendantsOf(Libc.getpid());
+                // every descendant gets the signal: one that refuses it (EPERM: another user's) is logged, not a stop
+                for (InitProcess.Refusal r : InitProcess.signalDescendants(rt.config().paths().proc(), signal)) {
+                    rt.log().warn("killall.refused", "Cannot send " + signal.fullName() + " to PID " + r.pid() + ": "
+                            + r.reason(), "pid", r.pid(), "signal", signal.number());
+                }
             } catch (IOException e) {
                 rt.log().warn("killall.error", "Cannot list our descendants: " + e.getMessage());
-                return;
-            }
-            // every descendant gets the signal: one that refuses it (EPERM: another user's) is logged, not a stop
-            for (int pid : descendants) {
-                try {
-                    Libc.kill(pid, signal.number());
-                } catch (PosixException e) {
-                    rt.log().warn("killall.refused", "Cannot send " + signal.fullName() + " to PID " + pid + ": "
-                            + e.getMessage(), "pid", pid, "signal", signal.number());
-                }
             }
         }
     }

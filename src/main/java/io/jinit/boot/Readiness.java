@@ -6,6 +6,8 @@ import io.jinit.process.ChildProcess;
 import io.jinit.process.Command;
 import io.jinit.process.WaitStatus;
 
+import io.jinit.runit.RunitServices;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,11 +88,11 @@ final class Readiness {
         try {
             s = rt.commands().await(child, left);
         } catch (AbortedException e) {
-            rt.commands().stop(child, check.toString(), io.jinit.posix.Signal.KILL, false);
+            rt.commands().stop(child, check.toString(), io.jinit.process.Signal.KILL, false);
             throw e;
         }
         if (s.isEmpty()) {
-            rt.commands().stop(child, check.toString(), io.jinit.posix.Signal.KILL, false);
+            rt.commands().stop(child, check.toString(), io.jinit.process.Signal.KILL, false);
             return false;
         }
         return s.get().success();

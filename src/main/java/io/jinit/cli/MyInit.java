@@ -8,6 +8,7 @@ import io.jinit.log.EventLog;
 import io.jinit.posix.Libc;
 import io.jinit.process.Abort;
 import io.jinit.process.ChildProcess;
+import io.jinit.process.InitProcess;
 import io.jinit.process.KillableCommand;
 import io.jinit.process.Reaper;
 import io.jinit.process.SignalRouter;
@@ -57,7 +58,7 @@ public final class MyInit {
         LauncherArguments launcher = LauncherArguments.parse(RawArguments.of(args));
         // The environment is read once, for the options and the Env phase, and given back what
         // the launcher took from it (the container's JVM variables).
-        SequencedMap<String, String> env = Phase.Env.processEnvironment();
+        SequencedMap<String, String> env = InitProcess.environment();
         launcher.restore(env);
         SignalMode.restore(env);
         String[] raw = launcher.args().toArray(String[]::new);
@@ -127,7 +128,7 @@ public final class MyInit {
                 });
         ContainerEnvironment envStore = new ContainerEnvironment(config.paths().env(),
                 warning -> log.warn("env.warning", warning));
-        InitRuntime rt = new InitRuntime(config, log, reaper, commands, envStore, router, abort, Libc.getpid() == 1);
+        InitRuntime rt = new InitRuntime(config, log, reaper, commands, envStore, router, abort, InitProcess.pid() == 1);
         return Phase.run(new Phase.Boot(rt, env));
     }
 }

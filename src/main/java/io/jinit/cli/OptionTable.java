@@ -2,7 +2,7 @@ package io.jinit.cli;
 
 import io.jinit.boot.BootConfig;
 import io.jinit.log.EventLog;
-import io.jinit.posix.Signal;
+import io.jinit.process.Signal;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;

@@ -5,7 +5,7 @@ import io.jinit.boot.InitPaths;
 import io.jinit.cli.OptionTable.Option;
 import io.jinit.cli.OptionTable.Rewrite;
 import io.jinit.log.EventLog;
-import io.jinit.posix.Signal;
+import io.jinit.process.Signal;
 import io.jinit.process.SignalRouter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;

@@ -1,6 +1,6 @@
 package io.jinit.cli;
 
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 
 import java.io.IOException;
 import java.nio.file.Files;

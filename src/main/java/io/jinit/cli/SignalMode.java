@@ -2,7 +2,7 @@ package io.jinit.cli;
 
 import io.jinit.posix.Libc;
 import io.jinit.posix.PosixException;
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 import io.jinit.process.SignalFd;
 import io.jinit.process.SignalRouter;
 

@@ -1,6 +1,6 @@
 package io.jinit.env;
 
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * <p>Names and values are Java strings decoded from raw bytes with {@link RawStrings#decode}
  * (bytes that are not UTF-8 are lone surrogates U+DC80..U+DCFF); files are read and written as
  * bytes through {@link RawStrings}, so every byte survives a round trip. File names are handled
- * as raw bytes too, whatever the JVM's file-name charset (see {@code io.jinit.posix.RawPaths}).
+ * as raw bytes too, whatever the JVM's file-name charset (see {@code io.jinit.bytes.RawPaths}).
  *
  * <p>Problems with single entries or variables (a sub-directory, a name that cannot be a file
  * name, a NUL byte...) never fail a call: the entry is skipped and one line goes to the warnings

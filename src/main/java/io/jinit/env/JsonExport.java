@@ -21,7 +21,7 @@ import java.util.SequencedMap;
  * {@code ~} escaped as lowercase {@code \}{@code uXXXX} (so DEL too), control characters as
  * {@code \n}, {@code \t}... or {@code \}{@code u00XX}.
  *
- * <p>A lone surrogate (a byte that is not UTF-8, see {@link io.jinit.posix.RawStrings}) comes out
+ * <p>A lone surrogate (a byte that is not UTF-8, see {@link io.jinit.bytes.RawStrings}) comes out
  * as its {@code \}{@code udcXX} escape, as Python's {@code surrogateescape} does. This works
  * because jackson's character-based generator (used for a {@code String} result) escapes every
  * char above the limit one UTF-16 unit at a time and never validates surrogate pairs.

@@ -1,6 +1,6 @@
 package io.jinit.env;
 
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 
 /**
  * The content of {@code container_environment.sh}, built one variable at a time: a line

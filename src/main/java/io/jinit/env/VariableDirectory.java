@@ -1,7 +1,7 @@
 package io.jinit.env;
 
-import io.jinit.posix.RawPaths;
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawPaths;
+import io.jinit.bytes.RawStrings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;

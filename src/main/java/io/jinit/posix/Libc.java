@@ -1,5 +1,7 @@
 package io.jinit.posix;
 
+import io.jinit.bytes.RawStrings;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -30,7 +32,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <ul>
  *   <li>{@code long syscall(long number, ...)} ({@code syscall(2)}), called with 7 {@code long}s,
  *       variadic after the first ({@link Linker.Option#firstVariadicArg}), errno captured: every
- *       system call jinit makes (getpid, getppid, getpgid, kill, setpgid, wait4, waitid, prctl,
+ *       system call jinit makes (getpid, getpgid, kill, wait4, waitid, prctl,
  *       ioctl, openat, read, write, close, rt_sigprocmask, signalfd4, execve, exit_group), with the kernel's call
  *       numbers for x86_64 or aarch64;</li>
  *   <li>{@code long f(long, long, long, long, long, long)}, errno captured: the libc functions
@@ -74,8 +76,6 @@ public final class Libc {
     public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     /** Set the child's signal mask to the attribute's sigmask. */
     public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
-    /** {@code setsid()} in the child; fails with EPERM together with {@link #POSIX_SPAWN_SETPGROUP}. */
-    public static final short POSIX_SPAWN_SETSID = 0x80;
 
     /** {@code open(2)} flags ({@code fcntl.h}, x86_64/aarch64): read only. */
     public static final int O_RDONLY = 0x0;
@@ -85,8 +85,6 @@ public final class Libc {
     public static final int O_NONBLOCK = 0x800;
     /** Close the fd on exec. */
     public static final int O_CLOEXEC = 0x80000;
-    /** {@code errno} of a non-blocking write-open of a FIFO that no process reads. */
-    public static final int ENXIO = 6;
 
     /** {@code waitpid} option: return at once if no child has changed state. */
     public static final int WNOHANG = 1;
@@ -129,8 +127,6 @@ public final class Libc {
         static final long EXECVE = X86_64 ? 59 : 221;
         static final long WAIT4 = X86_64 ? 61 : 260;
         static final long KILL = X86_64 ? 62 : 129;
-        static final long SETPGID = X86_64 ? 109 : 154;
-        static final long GETPPID = X86_64 ? 110 : 173;
         static final long GETPGID = X86_64 ? 121 : 155;
         static final long PRCTL = X86_64 ? 157 : 167;
         static final long OPENAT = X86_64 ? 257 : 56;
@@ -229,11 +225,6 @@ public final class Libc {
         return (int) sys(Nr.GETPID, 0, 0, 0);
     }
 
-    /** @return the parent's PID ({@code getppid(2)}); 0 when the parent is outside our PID namespace */
-    public static int getppid() {
-        return (int) sys(Nr.GETPPID, 0, 0, 0);
-    }
-
     /** @return this process's process group ID ({@code getpgrp(2)}) */
     public static int getpgrp() {
         return (int) sys(Nr.GETPGID, 0, 0, 0);
@@ -254,18 +245,6 @@ public final class Libc {
             int e = errno(cs);
             if (e == Errno.ESRCH) return false;
             throw new PosixException("kill", e);
-        }
-    }
-
-    /**
-     * Moves a process into a process group ({@code setpgid(2)}).
-     *
-     * @throws PosixException EACCES, EINVAL, EPERM, ESRCH
-     */
-    public static void setpgid(int pid, int pgid) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            if (sys(cs, Nr.SETPGID, pid, pgid, 0, 0, 0, 0) != 0) throw new PosixException("setpgid", errno(cs));
         }
     }
 

@@ -29,9 +29,4 @@ public final class PosixException extends RuntimeException {
     public int errno() {
         return errno;
     }
-
-    /** @return the error text alone, as {@code strerror(3)} gives it, e.g. {@code "No such file or directory"} */
-    public String reason() {
-        return Libc.strerror(errno);
-    }
 }

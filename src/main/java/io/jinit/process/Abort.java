@@ -1,6 +1,6 @@
 package io.jinit.process;
 
-import io.jinit.posix.Signal;
+import io.jinit.process.Signal;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.jinit.process;
 
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 
 import java.util.ArrayList;
 import java.util.Collections;

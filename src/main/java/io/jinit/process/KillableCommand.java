@@ -1,6 +1,6 @@
 package io.jinit.process;
 
-import io.jinit.posix.Signal;
+import io.jinit.process.Signal;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -42,16 +42,6 @@ public final class KillableCommand {
         this.abort = abort;
         this.killTimeout = killTimeout;
         this.observer = observer;
-    }
-
-    /** @return the reaper children are started through */
-    public Reaper reaper() {
-        return reaper;
-    }
-
-    /** @return the kill timeout ({@code KILL_PROCESS_TIMEOUT}) */
-    public Duration killTimeout() {
-        return killTimeout;
     }
 
     /**

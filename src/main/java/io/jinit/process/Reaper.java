@@ -3,7 +3,7 @@ package io.jinit.process;
 import io.jinit.posix.Errno;
 import io.jinit.posix.Libc;
 import io.jinit.posix.PosixException;
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +53,6 @@ public final class Reaper implements AutoCloseable {
     private final Thread thread;
     private long idleGeneration;
     private boolean wakeRequested;
-    private long reaped;
     private volatile boolean closed;
     private volatile Consumer<String> errors = message -> System.err.println("*** " + message);
     /** Test hook: runs on the reaper thread after a look found an exited child, before it is reaped. */
@@ -112,7 +111,6 @@ public final class Reaper implements AutoCloseable {
             // The zombie keeps its PID until this call; the child leaves the table in the same lock.
             Libc.Waited w = Libc.waitpid(seen.pid(), Libc.WNOHANG, buffer);
             if (w.pid() != seen.pid()) return;
-            reaped++;
             child = children.remove(w.pid());
             status = child == null ? null : WaitStatus.decode(w.status());
         } finally {
@@ -346,16 +344,6 @@ public final class Reaper implements AutoCloseable {
                 lock.unlock();
             }
         };
-    }
-
-    /** @return how many processes (children and orphans) this reaper has reaped so far */
-    public long reapedCount() {
-        lock.lock();
-        try {
-            return reaped;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /**

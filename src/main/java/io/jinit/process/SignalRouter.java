@@ -1,6 +1,6 @@
 package io.jinit.process;
 
-import io.jinit.posix.Signal;
+import io.jinit.process.Signal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -87,5 +87,26 @@ public final class SignalRouter {
             held.clear();
         }
         if (newTarget != null) pending.forEach(newTarget);
+    }
+
+    /**
+     * Forwarding for a scope: from now on, forwarded signals go to {@code target} (any held since
+     * {@link #hold} first), until the returned scope is closed, after which they are dropped.
+     * Use it as {@code try (var forwarding = signals.forwardingTo(target)) { ... }}.
+     *
+     * @param target receives each forwarded signal, or null to drop them (held ones too)
+     * @return the scope; closing it stops the forwarding
+     */
+    public Scope forwardingTo(Consumer<Signal> target) {
+        forwardTo(target);
+        return () -> forwardTo(null);
+    }
+
+    /** A span of forwarding ({@link #forwardingTo}); closing it drops forwarded signals again. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        /** Stops the forwarding: signals to forward are dropped from now on. */
+        @Override
+        void close();
     }
 }

@@ -1,6 +1,6 @@
 package io.jinit.process;
 
-import io.jinit.posix.Signal;
+import io.jinit.process.Signal;
 
 /**
  * How a child ended, decoded from the raw {@code waitpid(2)} status word

@@ -1,8 +1,8 @@
 package io.jinit.env;
 
-import io.jinit.posix.RawPaths;
+import io.jinit.bytes.RawPaths;
 
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

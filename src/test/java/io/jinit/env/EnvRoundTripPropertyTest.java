@@ -2,7 +2,7 @@ package io.jinit.env;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 import io.jinit.testing.SeededProperty;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

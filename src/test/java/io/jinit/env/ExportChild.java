@@ -1,6 +1,6 @@
 package io.jinit.env;
 
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

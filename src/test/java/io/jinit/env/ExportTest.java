@@ -1,6 +1,6 @@
 package io.jinit.env;
 
-import io.jinit.posix.RawPaths;
+import io.jinit.bytes.RawPaths;
 
 import static io.jinit.env.EnvFixture.bytes;
 import static io.jinit.env.EnvFixture.mode;
@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 import io.jinit.testing.Reference;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

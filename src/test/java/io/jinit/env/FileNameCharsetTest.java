@@ -1,11 +1,11 @@
 package io.jinit.env;
 
-import io.jinit.posix.RawPaths;
+import io.jinit.bytes.RawPaths;
 
 import static io.jinit.env.EnvFixture.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static io.jinit.env.EnvFixture.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.jinit.env;
 
-import io.jinit.posix.RawPaths;
+import io.jinit.bytes.RawPaths;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import static io.jinit.env.ShellExport.sanitizeName;
 import static io.jinit.env.ShellExport.shellQuote;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jinit.posix.RawStrings;
+import io.jinit.bytes.RawStrings;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.jinit.features;
 
-import io.jinit.posix.Signal;
+import io.jinit.process.Signal;
 import io.jinit.process.Abort;
 import io.jinit.process.SignalRouter;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.jinit.process;
 
-import io.jinit.posix.Signal;
+import io.jinit.process.Signal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

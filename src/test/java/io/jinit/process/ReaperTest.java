@@ -99,7 +99,7 @@ class ReaperTest {
     void aReapedChildIsNeverSignalledAgain() throws Exception {
         ChildProcess c = spawn("true");
         c.waitFor();
-        assertThat(c.signal(io.jinit.posix.Signal.KILL, false)).isFalse();
+        assertThat(c.signal(io.jinit.process.Signal.KILL, false)).isFalse();
     }
 
     @Test
@@ -155,7 +155,7 @@ class ReaperTest {
             String status = Files.readString(Path.of("/proc", String.valueOf(c.pid()), "status"));
             assertThat(status).containsPattern("(?m)^SigBlk:\\s+0+$").containsPattern("(?m)^SigIgn:\\s+0+$");
         } finally {
-            c.signal(io.jinit.posix.Signal.KILL, false);
+            c.signal(io.jinit.process.Signal.KILL, false);
             c.waitFor();
         }
     }
@@ -168,7 +168,7 @@ class ReaperTest {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             assertThat(Integer.parseInt(f[2])).isEqualTo(c.pid());
         } finally {
-            c.signal(io.jinit.posix.Signal.KILL, true);
+            c.signal(io.jinit.process.Signal.KILL, true);
             assertThat(c.waitFor()).isEqualTo(new WaitStatus.Signaled(9, false));
         }
     }
@@ -198,7 +198,7 @@ class ReaperTest {
         assertThat(kids).allSatisfy(k -> assertThat(k.status()).contains(new WaitStatus.Exited(0)));
         ChildProcess longer = spawn("sleep", "3");
         assertThat(reaper.awaitNoChildren(Duration.ofMillis(300))).isFalse();
-        longer.signal(io.jinit.posix.Signal.KILL, false);
+        longer.signal(io.jinit.process.Signal.KILL, false);
         longer.waitFor();
     }
 
@@ -218,12 +218,12 @@ class ReaperTest {
             }
         });
         ChildProcess polite = commands.start(Command.of(List.of("sleep", "30"), ENV));
-        assertThat(commands.stop(polite, "polite", io.jinit.posix.Signal.TERM, false))
+        assertThat(commands.stop(polite, "polite", io.jinit.process.Signal.TERM, false))
                 .isEqualTo(new WaitStatus.Signaled(15, false));
         ChildProcess stubborn = commands.start(Command.of(List.of("sh", "-c", "trap '' TERM; sleep 30 & wait; sleep 30"), ENV));
         Thread.sleep(200);
         long t0 = System.nanoTime();
-        assertThat(commands.stop(stubborn, "stubborn", io.jinit.posix.Signal.TERM, false))
+        assertThat(commands.stop(stubborn, "stubborn", io.jinit.process.Signal.TERM, false))
                 .isEqualTo(new WaitStatus.Signaled(9, false));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(450), Duration.ofSeconds(5));
         assertThat(events).containsExactly("stopping polite", "stopping stubborn", "forcing stubborn");
@@ -246,12 +246,12 @@ class ReaperTest {
                 Thread.sleep(200);
             } catch (InterruptedException ignored) {
             }
-            abort.request(io.jinit.posix.Signal.TERM);
-            abort.request(io.jinit.posix.Signal.INT);
+            abort.request(io.jinit.process.Signal.TERM);
+            abort.request(io.jinit.process.Signal.INT);
         });
         assertThatThrownBy(() -> commands.await(c)).isInstanceOfSatisfying(AbortedException.class,
-                e -> assertThat(e.signal()).isEqualTo(io.jinit.posix.Signal.TERM));
-        assertThat(commands.stop(c, "sleep", io.jinit.posix.Signal.TERM, false).exitStatus()).isEqualTo(143);
+                e -> assertThat(e.signal()).isEqualTo(io.jinit.process.Signal.TERM));
+        assertThat(commands.stop(c, "sleep", io.jinit.process.Signal.TERM, false).exitStatus()).isEqualTo(143);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.jinit.posix;
+package io.jinit.process;
 
 import org.junit.jupiter.api.Test;
 

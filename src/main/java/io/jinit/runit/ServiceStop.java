@@ -1,4 +1,4 @@
-package io.jinit.boot;
+package io.jinit.runit;
 
 import io.jinit.process.Abort;
 import io.jinit.process.AbortedException;
@@ -14,11 +14,15 @@ import java.util.List;
  * then {@code k} (KILL) to those still running. Looks at the status files every {@link #POLL}.
  * The waits are {@link Abort#await}: a SIGTERM/SIGINT beyond the ones they ignore cuts them short.
  */
-final class ServiceStop {
+public final class ServiceStop {
     /** Interval between looks at {@code supervise/stat}. */
     static final Duration POLL = Duration.ofMillis(20);
-    /** Interval between re-issued {@code d} commands while waiting (runit can miss a stop of a service that is starting). */
-    static final Duration REISSUE = Duration.ofSeconds(1);
+    /**
+     * Interval between re-issued {@code d} commands while waiting: runsv misses a {@code d} sent
+     * while the service is still starting, and a stop of a container that was just started
+     * would then wait a whole interval (1 s in jinit 0.1). Re-issuing is idempotent.
+     */
+    static final Duration REISSUE = Duration.ofMillis(200);
 
     private ServiceStop() {}
 
@@ -31,7 +35,7 @@ final class ServiceStop {
      * @param after    how many abort requests the wait ignores ({@link Abort#await(java.util.function.BooleanSupplier, Duration, Duration, int)})
      * @throws AbortedException on a later request (the services are left as they are)
      */
-    static void forceStop(List<Path> services, Duration timeout, Abort abort, int after)
+    public static void forceStop(List<Path> services, Duration timeout, Abort abort, int after)
             throws AbortedException, InterruptedException {
         List<Path> running = RunitServices.stillRunning(services);
         running.forEach(RunitServices::down);
@@ -49,7 +53,7 @@ final class ServiceStop {
      * @return the services still running when the bound passed (empty on success)
      * @throws AbortedException on a later request
      */
-    static List<Path> awaitDown(List<Path> services, Duration bound, Abort abort, int after)
+    public static List<Path> awaitDown(List<Path> services, Duration bound, Abort abort, int after)
             throws AbortedException, InterruptedException {
         long[] lastReissue = {System.nanoTime()};
         List<Path> running = new ArrayList<>(RunitServices.stillRunning(services));

@@ -1,4 +1,4 @@
-package io.jinit.posix;
+package io.jinit.bytes;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

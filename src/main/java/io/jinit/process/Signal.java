@@ -1,4 +1,4 @@
-package io.jinit.posix;
+package io.jinit.process;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,17 +1,17 @@
-package io.jinit.boot;
+package io.jinit.process;
 
 import io.jinit.posix.Libc;
 import io.jinit.posix.PosixException;
 
 /** The controlling terminal on fd 0, for job control ({@code docker run -it}). */
-final class Terminal {
-    private Terminal() {}
+public final class ControllingTerminal {
+    private ControllingTerminal() {}
 
     /**
      * @return true if stdin is a terminal whose foreground process group is ours, so the main
      *     command may take it over ({@code tcgetpgrp(3)})
      */
-    static boolean inForeground() {
+    public static boolean inForeground() {
         if (!Libc.isatty(0)) return false;
         try {
             return Libc.tcgetpgrp(0) == Libc.getpgrp();
@@ -26,7 +26,7 @@ final class Terminal {
      * init. TTOU, which {@code tcsetpgrp} from a background group raises, is blocked in the init.
      * Does nothing when stdin is not a terminal or the call fails (e.g. the terminal is gone).
      */
-    static void takeBack() {
+    public static void takeBack() {
         if (!Libc.isatty(0)) return;
         try {
             Libc.tcsetpgrp(0, Libc.getpgrp());

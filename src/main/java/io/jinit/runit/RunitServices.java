@@ -1,4 +1,4 @@
-package io.jinit.boot;
+package io.jinit.runit;
 
 import io.jinit.posix.Libc;
 

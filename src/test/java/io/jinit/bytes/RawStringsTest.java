@@ -1,4 +1,4 @@
-package io.jinit.posix;
+package io.jinit.bytes;
 
 import io.jinit.testing.SeededProperty;
 import org.junit.jupiter.api.Test;
