@@ -47,7 +47,9 @@ if [ "${JINIT_AOT:-1}" != 0 ]; then
   train=$(mktemp -d)
   mkdir -p "$train/etc/container_environment" "$train/etc/my_init.d"
   printf 'value\n' > "$train/etc/container_environment/TRAINING"
-  printf '#!/bin/sh\nexit 0\n' > "$train/etc/my_init.d/00_training"
+  # children that run a little while: the waits for them then take the path that a real boot
+  # takes (the child's exit future not complete yet), whose classes the cache must hold too
+  printf '#!/bin/sh\nsleep 0.1\n' > "$train/etc/my_init.d/00_training"
   chmod 0755 "$train/etc/my_init.d/00_training"
   # The training run is a real init: inside a PID namespace of its own when we may make one,
   # so that even a broken kill-all can only reach the namespace; else without kill-all.
@@ -59,7 +61,7 @@ if [ "${JINIT_AOT:-1}" != 0 ]; then
   # trained through the launcher itself, so that the cache holds what a real boot loads
   "$image/lib/launch/install" "$image" "-XX:AOTCacheOutput=$image/lib/jinit.aot -Xlog:aot=error -Djinit.aot.training=true"
   "${jail[@]}" "$image/bin/my_init" \
-    --root "$train" --skip-runit "${killall[@]}" -- /bin/sh -c 'exit 0' 2> "$target/aot-training.log" \
+    --root "$train" --skip-runit "${killall[@]}" -- /bin/sh -c 'sleep 0.1' 2> "$target/aot-training.log" \
     || { echo "AOT training run failed:"; cat "$target/aot-training.log"; exit 1; }
   rm -rf "$train"
   [ -s "$image/lib/jinit.aot" ] || { echo "AOT training wrote no cache:"; cat "$target/aot-training.log"; exit 1; }

@@ -28,7 +28,7 @@ final class Descendants {
      * @throws AbortedException on SIGTERM/SIGINT while waiting (the descendants are left to the kill-all)
      */
     static void awaitAfterMain(InitRuntime rt, ChildProcess runit) throws AbortedException, InterruptedException {
-        Duration limit = rt.config().waitForDescendants();
+        Duration limit = rt.config().timeouts().descendants();
         if (limit == null) return;
         List<List<Integer>> left = new ArrayList<>(List.of(List.of()));
         boolean none = rt.abort().await(() -> {

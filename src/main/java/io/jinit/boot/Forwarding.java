@@ -1,11 +1,14 @@
 package io.jinit.boot;
 
-import io.jinit.process.Signal;
 import io.jinit.process.ChildProcess;
+import io.jinit.process.Signal;
 
 import java.util.function.Consumer;
 
-/** Where forwarded signals go ({@code --forward-signals}, {@code --rewrite}). */
+/**
+ * Where forwarded signals go, by the run's {@link SignalPolicy} ({@code --forward-signals},
+ * {@code --rewrite}): to the main command, or in runit-only mode to runsvdir.
+ */
 final class Forwarding {
     private Forwarding() {}
 
@@ -14,27 +17,30 @@ final class Forwarding {
      *     signals rewritten or dropped as configured; null when forwarding is off
      */
     static Consumer<Signal> to(ChildProcess main, InitRuntime rt) {
-        BootConfig.Forward forward = rt.config().forward();
-        if (forward == BootConfig.Forward.NONE) return null;
-        boolean group = forward == BootConfig.Forward.GROUP;
-        return received -> {
-            Signal sent = rt.config().rewrite().getOrDefault(received, received);
-            if (rt.config().droppedSignals().contains(received)) {
-                rt.log().debug("signal.dropped", "Dropped " + received.fullName() + ".", "signal", received.number());
-                return;
-            }
-            rt.log().debug("signal.forward", "Forwarding " + sent.fullName() + " to " + main + ".",
-                    "signal", sent.number(), "pid", main.pid());
-            main.signal(sent, group);
-        };
+        SignalPolicy policy = rt.config().signals();
+        if (policy.forward() == SignalPolicy.Forward.NONE) return null;
+        boolean group = policy.forward() == SignalPolicy.Forward.GROUP;
+        return received -> send(rt, received, main, main.toString(), group);
     }
 
-    /** @return the forwarder to runsvdir in runit-only mode (HUP makes it stop the services), as received */
+    /**
+     * @return the forwarder to runsvdir in runit-only mode (HUP makes it stop the services), with
+     *     signals rewritten or dropped as configured; null when forwarding is off
+     */
     static Consumer<Signal> toRunit(ChildProcess runit, InitRuntime rt) {
-        if (rt.config().forward() == BootConfig.Forward.NONE) return null;
-        return received -> {
-            rt.log().debug("signal.forward", "Forwarding " + received.fullName() + " to runsvdir.", "signal", received.number());
-            runit.signal(received, false);
-        };
+        if (rt.config().signals().forward() == SignalPolicy.Forward.NONE) return null;
+        return received -> send(rt, received, runit, "runsvdir", false);
+    }
+
+    private static void send(InitRuntime rt, Signal received, ChildProcess target, String name, boolean group) {
+        var outgoing = rt.config().signals().outgoing(received);
+        if (outgoing.isEmpty()) {
+            rt.log().debug("signal.dropped", "Dropped " + received.fullName() + ".", "signal", received.number());
+            return;
+        }
+        Signal sent = outgoing.get();
+        rt.log().debug("signal.forward", "Forwarding " + sent.fullName() + " to " + name + ".",
+                "signal", sent.number(), "pid", target.pid());
+        target.signal(sent, group);
     }
 }

@@ -1,17 +1,16 @@
 package io.jinit.boot;
 
 import io.jinit.bytes.RawPaths;
+import io.jinit.process.KillableCommand.Run;
 import io.jinit.process.Signal;
 import io.jinit.process.AbortedException;
 import io.jinit.process.CannotExecuteException;
-import io.jinit.process.ChildProcess;
 import io.jinit.process.Command;
 import io.jinit.process.WaitStatus;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Pre- and post-shutdown hooks ({@code /etc/my_init.pre_shutdown.d}, {@code .post_shutdown.d}):
@@ -36,28 +35,15 @@ final class Hooks {
         for (Path hookPath : hooks) {
             String hook = RawPaths.string(hookPath);
             rt.log().info("hook.start", "Running " + hook + "...", "path", hook);
-            ChildProcess child;
-            try {
-                child = rt.commands().start(Command.of(List.of(hook), env));
-            } catch (CannotExecuteException e) {
-                rt.log().warn("hook.failed", hook + " failed: " + e.getMessage(), "path", hook);
-                continue;
-            }
-            Optional<WaitStatus> status;
-            try {
-                status = rt.commands().await(child, rt.config().killProcessTimeout(), after);
-            } catch (AbortedException e) {
-                rt.commands().stop(child, hook, Signal.TERM, false);
-                throw e;
-            }
-            if (status.isEmpty()) {
-                rt.log().warn("hook.timeout", hook + " did not finish within KILL_PROCESS_TIMEOUT.", "path", hook);
-                status = Optional.of(rt.commands().stop(child, hook, Signal.TERM, false));
-            }
-            WaitStatus s = status.get();
-            if (!s.success()) {
-                rt.log().warn("hook.failed", hook + " failed with " + s.describe() + "; going on with the shutdown.",
-                        "path", hook, "status", s.exitStatus());
+            switch (rt.commands().run(Command.of(List.of(hook), env), hook, rt.config().timeouts().killProcess(), after,
+                    Signal.TERM, () -> { })) {
+                case Run.NotStarted(CannotExecuteException e) ->
+                        rt.log().warn("hook.failed", hook + " failed: " + e.getMessage(), "path", hook);
+                case Run.TimedOut(WaitStatus s) ->
+                        rt.log().warn("hook.timeout", hook + " did not finish within KILL_PROCESS_TIMEOUT.", "path", hook);
+                case Run.Finished(WaitStatus s) when !s.success() -> rt.log().warn("hook.failed", hook + " failed with "
+                        + s.describe() + "; going on with the shutdown.", "path", hook, "status", s.exitStatus());
+                case Run.Finished(WaitStatus s) -> { }
             }
         }
     }

@@ -5,13 +5,11 @@ import io.jinit.log.EventLog;
 import io.jinit.bytes.RawPaths;
 import io.jinit.process.Abort;
 import io.jinit.process.AbortedException;
-import io.jinit.process.CannotExecuteException;
-import io.jinit.process.ChildProcess;
 import io.jinit.process.Command;
 import io.jinit.process.KillableCommand;
 import io.jinit.process.Reaper;
 import io.jinit.process.SignalRouter;
-import io.jinit.process.WaitStatus;
+import io.jinit.process.Signal;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -38,38 +36,19 @@ import java.util.Map;
 public record InitRuntime(BootConfig config, EventLog log, Reaper reaper, KillableCommand commands,
                           ContainerEnvironment envStore, SignalRouter signals, Abort abort, boolean pid1) {
 
-    /** Result of {@link #runScript}. */
-    sealed interface ScriptResult {
-        /** It ran and exited with this status. */
-        record Finished(WaitStatus status) implements ScriptResult {}
-
-        /** It could not be started. */
-        record NotStarted(CannotExecuteException reason) implements ScriptResult {}
-    }
-
     /**
      * Runs a script to completion as my_init's {@code run_command_killable} does: an abort stops
      * it ("An error occurred. Aborting." then TERM, KILL after the timeout) and is rethrown.
      *
      * @param path the script
      * @param env  its environment
-     * @return how it ended
+     * @return how it ended: {@link KillableCommand.Run.Finished} or {@link KillableCommand.Run.NotStarted}
      * @throws AbortedException when SIGTERM/SIGINT arrived while it ran (it has been stopped)
      */
-    ScriptResult runScript(Path path, Map<String, String> env) throws AbortedException, InterruptedException {
-        ChildProcess child;
-        try {
-            child = commands.start(Command.of(List.of(RawPaths.string(path)), env));
-        } catch (CannotExecuteException e) {
-            return new ScriptResult.NotStarted(e);
-        }
-        try {
-            return new ScriptResult.Finished(commands.await(child));
-        } catch (AbortedException e) {
-            log.warn("abort", "An error occurred. Aborting.");
-            commands.stop(child, RawPaths.string(path), io.jinit.process.Signal.TERM, false);
-            throw e;
-        }
+    KillableCommand.Run runScript(Path path, Map<String, String> env) throws AbortedException, InterruptedException {
+        String name = RawPaths.string(path);
+        return commands.run(Command.of(List.of(name), env), name, null, 0, Signal.TERM,
+                () -> log.warn("abort", "An error occurred. Aborting."));
     }
 
     /**

@@ -1,14 +1,13 @@
 package io.jinit.boot;
 
-import io.jinit.boot.InitRuntime.ScriptResult;
 import io.jinit.bytes.RawPaths;
-import io.jinit.bytes.RawStrings;
 import io.jinit.process.Signal;
 import io.jinit.process.AbortedException;
 import io.jinit.process.CannotExecuteException;
 import io.jinit.process.ChildProcess;
 import io.jinit.process.Command;
 import io.jinit.process.InitProcess;
+import io.jinit.process.KillableCommand.Run;
 import io.jinit.process.ControllingTerminal;
 import io.jinit.runit.RunitServices;
 import io.jinit.runit.ServiceStop;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.SequencedMap;
@@ -148,19 +146,20 @@ public sealed interface Phase {
             return new Runit(rt, current);
         }
 
-        private boolean failed(Path script, ScriptResult result) {
+        private boolean failed(Path script, Run result) {
             return switch (result) {
-                case ScriptResult.Finished(WaitStatus status) when status.success() -> false;
-                case ScriptResult.Finished(WaitStatus status) -> {
+                case Run.Finished(WaitStatus status) when status.success() -> false;
+                case Run.Finished(WaitStatus status) -> {
                     rt.log().error("script.failed", RawPaths.string(script) + " failed with " + status.describe() + "\n",
                             "path", RawPaths.string(script), "status", status.exitStatus());
                     yield true;
                 }
-                case ScriptResult.NotStarted(CannotExecuteException reason) -> {
+                case Run.NotStarted(CannotExecuteException reason) -> {
                     rt.log().error("script.failed", RawPaths.string(script) + " failed: " + reason.getMessage() + "\n",
                             "path", RawPaths.string(script), "status", reason.exitStatus());
                     yield true;
                 }
+                case Run.TimedOut(WaitStatus status) -> throw new IllegalStateException("a script without a limit timed out");
             };
         }
 
@@ -198,7 +197,7 @@ public sealed interface Phase {
                 return new KillAll(rt, Outcome.of(1));
             }
             rt.log().info("runit.started", "Runit started as PID " + runit.pid(), "pid", runit.pid());
-            if (rt.config().waitForServices() != null) {
+            if (rt.config().readiness().limit() != null) {
                 try {
                     if (!Readiness.awaitServices(rt, env)) return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.of(1));
                 } catch (AbortedException e) {
@@ -260,7 +259,7 @@ public sealed interface Phase {
             Optional<WaitStatus> status;
             try (var forwarding = rt.signals().forwardingTo(Forwarding.to(main, rt))) {
                 try {
-                    status = rt.commands().await(main, rt.config().mainTimeout());
+                    status = rt.commands().await(main, rt.config().timeouts().main());
                 } finally {
                     // the terminal's foreground is the init's again before anything is stopped
                     if (command.foregroundTty() >= 0) ControllingTerminal.takeBack();
@@ -276,7 +275,7 @@ public sealed interface Phase {
         /** {@code --main-timeout} passed: stop the main command, exit 124. */
         private Phase timedOut(ChildProcess main) throws InterruptedException {
             rt.log().warn("main.timeout", main.name() + " ran longer than --main-timeout ("
-                    + rt.config().mainTimeout().toMillis() + " ms).", "pid", main.pid());
+                    + rt.config().timeouts().main().toMillis() + " ms).", "pid", main.pid());
             stop(main);
             return shutdown(Outcome.of(124));
         }
@@ -301,7 +300,7 @@ public sealed interface Phase {
         }
 
         private void stop(ChildProcess main) throws InterruptedException {
-            rt.commands().stop(main, main.name(), rt.config().stopSignal(), false);
+            rt.commands().stop(main, main.name(), rt.config().signals().stopSignal(), false);
         }
 
         private Shutdown shutdown(Outcome outcome) {
@@ -352,7 +351,7 @@ public sealed interface Phase {
             List<Path> services = dir.services();
             try {
                 Hooks.run(rt, env, rt.config().paths().preShutdownDir(), "pre-shutdown", after);
-                Duration timeout = rt.config().killProcessTimeout();
+                Duration timeout = rt.config().timeouts().killProcess();
                 rt.log().debug("services.stop", "Begin shutting down runit services...");
                 ServiceStop.forceStop(services, timeout, rt.abort(), after);
                 if (runsvdir instanceof Runsvdir.Running) rt.commands().stop(runit, "runit daemon", Signal.TERM, false);
@@ -405,7 +404,7 @@ public sealed interface Phase {
             signalAll(Signal.TERM, everyProcess);
             boolean allGone;
             try {
-                allGone = rt.abort().await(rt.reaper().noChildrenLeft(), rt.config().killAllTimeout(), POLL, after);
+                allGone = rt.abort().await(rt.reaper().noChildrenLeft(), rt.config().timeouts().killAll(), POLL, after);
             } catch (AbortedException e) {
                 rt.log().warn("aborted", "Init system aborted.");
                 now = Outcome.abortedRun();

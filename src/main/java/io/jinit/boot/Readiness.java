@@ -1,9 +1,9 @@
 package io.jinit.boot;
 
+import io.jinit.process.KillableCommand.Run;
 import io.jinit.process.AbortedException;
-import io.jinit.process.CannotExecuteException;
-import io.jinit.process.ChildProcess;
 import io.jinit.process.Command;
+import io.jinit.process.Signal;
 import io.jinit.process.WaitStatus;
 
 import io.jinit.runit.RunitServices;
@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code --wait-for-services}: before the main command, wait until every enabled runit service
@@ -34,7 +33,7 @@ final class Readiness {
      * @throws AbortedException on SIGTERM/SIGINT while waiting
      */
     static boolean awaitServices(InitRuntime rt, Map<String, String> env) throws AbortedException, InterruptedException {
-        Duration limit = rt.config().waitForServices();
+        Duration limit = rt.config().readiness().limit();
         long deadline = System.nanoTime() + limit.toNanos();
         List<Path> services = new RunitServices(rt.config().paths().serviceDir()).services()
                 .stream().filter(RunitServices::enabled).toList();
@@ -55,7 +54,7 @@ final class Readiness {
             rt.abort().sleep(Duration.ofNanos(Math.min(left, POLL.toNanos())), 0);
         }
         String names = RunitServices.names(notReady);
-        if (rt.config().servicesNotReadyIsFatal()) {
+        if (rt.config().readiness().fatal()) {
             rt.log().error("services.not_ready", "Services not ready after " + limit.toMillis() + " ms: " + names + ".",
                     "services", names);
             return false;
@@ -77,24 +76,8 @@ final class Readiness {
         if (!RunitServices.running(service)) return false;
         Path check = service.resolve("check");
         if (!Files.isRegularFile(check) || !Files.isExecutable(check)) return true;
-        ChildProcess child;
-        try {
-            child = rt.commands().start(Command.of(List.of(check.toString()), env));
-        } catch (CannotExecuteException e) {
-            return false;
-        }
         Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plusMillis(100);
-        Optional<WaitStatus> s;
-        try {
-            s = rt.commands().await(child, left);
-        } catch (AbortedException e) {
-            rt.commands().stop(child, check.toString(), io.jinit.process.Signal.KILL, false);
-            throw e;
-        }
-        if (s.isEmpty()) {
-            rt.commands().stop(child, check.toString(), io.jinit.process.Signal.KILL, false);
-            return false;
-        }
-        return s.get().success();
+        return rt.commands().run(Command.of(List.of(check.toString()), env), check.toString(), left, 0, Signal.KILL,
+                () -> { }) instanceof Run.Finished(WaitStatus s) && s.success();
     }
 }

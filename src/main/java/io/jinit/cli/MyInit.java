@@ -113,7 +113,7 @@ public final class MyInit {
         }
         // The reaper lives until the JVM exits: it is never closed, so exit never waits for it.
         Reaper reaper = Reaper.start();
-        KillableCommand commands = new KillableCommand(reaper, abort, config.killProcessTimeout(),
+        KillableCommand commands = new KillableCommand(reaper, abort, config.timeouts().killProcess(),
                 new KillableCommand.StopObserver() {
                     @Override
                     public void stopping(String name, ChildProcess child) {

@@ -2,6 +2,7 @@ package io.jinit.cli;
 
 import io.jinit.boot.BootConfig;
 import io.jinit.boot.InitPaths;
+import io.jinit.boot.SignalPolicy;
 import io.jinit.cli.OptionTable.Option;
 import io.jinit.cli.OptionTable.Rewrite;
 import io.jinit.log.EventLog;
@@ -90,7 +91,7 @@ record OptionValues(CommandSpec spec, Map<String, String> env) {
         Duration killAll = Durations.seconds("KILL_ALL_PROCESSES_TIMEOUT", env.getOrDefault("KILL_ALL_PROCESSES_TIMEOUT", "30"));
         InitPaths paths = InitPaths.under(Path.of(get(OptionTable.ROOT)), env.get("ENV_INIT_DIRECTORY"));
         BootConfig.KillAll killAllMode = killAllMode();
-        BootConfig.Forward forward = get(OptionTable.FORWARD_SIGNALS);
+        SignalPolicy.Forward forward = get(OptionTable.FORWARD_SIGNALS);
         Signal stop = get(OptionTable.STOP_SIGNAL);
         if (stop == null) stop = Signal.TERM;
         Map<Signal, Signal> rewrite = new LinkedHashMap<>();
@@ -118,9 +119,10 @@ record OptionValues(CommandSpec spec, Map<String, String> env) {
         @SuppressWarnings("unchecked")
         List<String> main = (List<String>) spec.positionalParameters().getFirst().getValue();
         return new BootConfig(get(OptionTable.ENABLE_INSECURE_KEY), get(OptionTable.SKIP_STARTUP_FILES),
-                get(OptionTable.SKIP_RUNIT), killAllMode, main == null ? List.of() : main, paths, killProcess, killAll,
-                forward, rewrite, dropped, stop, get(OptionTable.WAIT_FOR_SERVICES), notReadyIsFatal,
-                get(OptionTable.WAIT_FOR_DESCENDANTS), get(OptionTable.MAIN_TIMEOUT), success);
+                get(OptionTable.SKIP_RUNIT), main == null ? List.of() : main, killAllMode, success, paths,
+                new SignalPolicy(forward, rewrite, dropped, stop),
+                new BootConfig.Timeouts(killProcess, killAll, get(OptionTable.MAIN_TIMEOUT), get(OptionTable.WAIT_FOR_DESCENDANTS)),
+                new BootConfig.ReadinessPolicy(get(OptionTable.WAIT_FOR_SERVICES), notReadyIsFatal));
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.jinit.process;
 
-import io.jinit.process.Signal;
 
 /** An abort ({@link Abort}) was requested while the init waited for a child. */
 public final class AbortedException extends Exception {

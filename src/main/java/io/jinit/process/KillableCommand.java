@@ -1,7 +1,5 @@
 package io.jinit.process;
 
-import io.jinit.process.Signal;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
@@ -117,6 +115,53 @@ public final class KillableCommand {
         observer.forcing(name, child);
         child.signal(Signal.KILL, toGroup);
         return uninterrupted(child, null).orElseThrow();
+    }
+
+    /** How a {@link #run} ended. */
+    public sealed interface Run {
+        /** @param reason why the command could not be started (127 not found, 126 not executable) */
+        record NotStarted(CannotExecuteException reason) implements Run {}
+
+        /** @param status the command's wait status: it exited within the limit */
+        record Finished(WaitStatus status) implements Run {}
+
+        /** @param status its wait status after the stop: it outlived the limit and was stopped */
+        record TimedOut(WaitStatus status) implements Run {}
+    }
+
+    /**
+     * Starts a command and waits for it, the one way the init runs a helper child (a startup
+     * script, a shutdown hook, a readiness check): it outlives {@code limit} → stopped; an abort
+     * during the wait → {@code onAbort}, stopped, and the abort rethrown.
+     *
+     * @param command    what to run
+     * @param name       its name in the stop's log lines
+     * @param limit      how long it may run; null for no limit
+     * @param after      how many abort requests the wait ignores ({@link #await(ChildProcess, Duration, int)})
+     * @param stopSignal what stops it (then KILL after the kill timeout)
+     * @param onAbort    runs before the stop when an abort cuts the wait (e.g. a log line)
+     * @return how it ended
+     * @throws AbortedException when an abort beyond {@code after} came first (it has been stopped)
+     * @throws InterruptedException if the calling thread is interrupted
+     */
+    public Run run(Command command, String name, Duration limit, int after, Signal stopSignal, Runnable onAbort)
+            throws AbortedException, InterruptedException {
+        ChildProcess child;
+        try {
+            child = start(command);
+        } catch (CannotExecuteException e) {
+            return new Run.NotStarted(e);
+        }
+        Optional<WaitStatus> status;
+        try {
+            status = await(child, limit, after);
+        } catch (AbortedException e) {
+            onAbort.run();
+            stop(child, name, stopSignal, false);
+            throw e;
+        }
+        if (status.isPresent()) return new Run.Finished(status.get());
+        return new Run.TimedOut(stop(child, name, stopSignal, false));
     }
 
     /** The same wait, given way to no abort request: a stop is bounded by its own timeout. */

@@ -8,6 +8,8 @@ import io.jinit.bytes.RawStrings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -104,19 +106,28 @@ public final class Reaper implements AutoCloseable {
         }
         if (seen.pid() <= 0) return;
         afterLook.accept(seen.pid());
-        ChildProcess child;
-        WaitStatus status;
+        // Reap the one seen and every other child that has exited meanwhile (a burst of orphans
+        // costs one look, not one per zombie). Each zombie keeps its PID until its waitpid, and
+        // its child leaves the table in the same lock, so no signal can reach a reaped PID.
+        List<ChildProcess> done = new ArrayList<>();
+        List<WaitStatus> statuses = new ArrayList<>();
         lock.lock();
         try {
-            // The zombie keeps its PID until this call; the child leaves the table in the same lock.
             Libc.Waited w = Libc.waitpid(seen.pid(), Libc.WNOHANG, buffer);
-            if (w.pid() != seen.pid()) return;
-            child = children.remove(w.pid());
-            status = child == null ? null : WaitStatus.decode(w.status());
+            while (w.pid() > 0) {
+                ChildProcess child = children.remove(w.pid());
+                if (child != null) {
+                    done.add(child);
+                    statuses.add(WaitStatus.decode(w.status()));
+                }
+                w = Libc.waitpid(-1, Libc.WNOHANG, buffer);
+            }
+        } catch (PosixException e) {
+            if (e.errno() != Errno.ECHILD) throw e;
         } finally {
             lock.unlock();
         }
-        if (child != null) child.complete(status);
+        for (int i = 0; i < done.size(); i++) done.get(i).complete(statuses.get(i));
     }
 
     /** Reports a failed wait and pauses for {@link #ERROR_PAUSE}; the reaper goes on. */

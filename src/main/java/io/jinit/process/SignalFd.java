@@ -1,7 +1,6 @@
 package io.jinit.process;
 
 import io.jinit.posix.Libc;
-import io.jinit.process.Signal;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

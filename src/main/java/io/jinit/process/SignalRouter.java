@@ -1,6 +1,5 @@
 package io.jinit.process;
 
-import io.jinit.process.Signal;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.jinit.process;
 
-import io.jinit.process.Signal;
 
 /**
  * How a child ended, decoded from the raw {@code waitpid(2)} status word

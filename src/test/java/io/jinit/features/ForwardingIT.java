@@ -140,6 +140,33 @@ class ForwardingIT {
         }
     }
 
+    @Test
+    void inRunitOnlyModeRewriteAppliesToo() throws Exception {
+        Shell.script(root.resolve("etc/service/a/run"), """
+                echo $$ > %1$s/a.pid
+                exec sleep 1000
+                """.formatted(root));
+        try (Running init = Init.in(root).asPid1().args("-v", "--rewrite", "HUP:0").start()) {
+            Shell.awaitFile(root.resolve("a.pid"), init);
+            Shell.await("service a to run", Fixtures.SOON,
+                    () -> Shell.lines(root.resolve("etc/service/a/supervise/stat")).contains("run"));
+            init.signal("HUP");
+            Shell.await("the init's 'Dropped SIGHUP.' line", Duration.ofSeconds(20), () -> {
+                try {
+                    return init.stderr().contains("*** Dropped SIGHUP.");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            assertThat(init.alive()).as("runsvdir did not get the HUP, so it did not exit 111").isTrue();
+            assertThat(Shell.lines(root.resolve("etc/service/a/supervise/stat"))).contains("run");
+            init.signal("TERM");
+            Result r = init.await(Duration.ofSeconds(60));
+            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+            assertThat(r.stderrLines()).doesNotContain("*** Runit exited with status 111");
+        }
+    }
+
     /** Waits (20 s at most) until the init has logged {@code *** Received SIGx.} for each signal ({@code -v}). */
     private static void awaitReceived(Running init, List<String> signals) throws InterruptedException {
         Shell.await("the init's 'Received' lines for " + signals, Duration.ofSeconds(20), () -> {
