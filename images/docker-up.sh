@@ -3,7 +3,9 @@
 #
 # Usage: images/docker-up.sh
 #
-# When `docker info` answers, this does nothing. Otherwise it starts
+# When `docker info` answers, this does nothing. Otherwise it installs Debian's
+# docker.io when the docker client or dockerd is missing (as .ci/run does; needs
+# root and apt-get: images/apt-install.sh), then starts
 #   dockerd --bridge=none --iptables=false --ip6tables=false
 # in the background (own session, so it outlives this script; no bridge and no
 # iptables rules: every container runs with --network none here), logs to
@@ -13,6 +15,7 @@
 # The daemon is left running on purpose: other builds and tests share it.
 set -euo pipefail
 
+here=$(cd "$(dirname "$0")" && pwd)
 log=${DOCKERD_LOG:-/var/log/jinit-dockerd.log}
 wait_seconds=${DOCKER_WAIT_SECONDS:-60}
 
@@ -21,17 +24,30 @@ die() { say "ERROR: $*"; exit 1; }
 
 answers() { timeout 10 docker info >/dev/null 2>&1; }
 
-command -v docker >/dev/null || die "no docker client on PATH (apt-get install docker.io)"
+if ! command -v docker >/dev/null; then
+  "$here/apt-install.sh" "the docker client" docker.io
+  hash -r
+  command -v docker >/dev/null || die "docker.io is installed but there is no docker client on PATH"
+fi
 
 if answers; then
   say "a Docker daemon already answers ($(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?'))"
   exit 0
 fi
 
-command -v dockerd >/dev/null || die "no Docker daemon answers and dockerd is not installed (apt-get install docker.io)"
-[ "$(id -u)" -eq 0 ] || die "no Docker daemon answers and starting dockerd needs root"
 if [ -n "${DOCKER_HOST:-}" ]; then
   die "DOCKER_HOST=$DOCKER_HOST does not answer; not starting a local dockerd for it"
+fi
+[ "$(id -u)" -eq 0 ] || die "no Docker daemon answers and starting dockerd needs root"
+if ! command -v dockerd >/dev/null; then
+  # a docker client without the daemon package: Debian's docker.io has both
+  "$here/apt-install.sh" "starting a Docker daemon (dockerd)" docker.io
+  hash -r
+  command -v dockerd >/dev/null || die "docker.io is installed but dockerd is not on PATH"
+  if answers; then   # its package scripts may have started one
+    say "a Docker daemon answers after installing docker.io"
+    exit 0
+  fi
 fi
 
 mkdir -p "$(dirname "$log")"

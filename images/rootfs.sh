@@ -17,7 +17,10 @@
 # rebuilds instead of reusing a stale layer.
 #
 # Images built FROM this layer are built with --network=none and cannot
-# apt-get: whatever the images and tests need at run time must be listed here.
+# apt-get: whatever jinit/base and the tests need at run time must be listed
+# here. jinit/baseimage's own packages (syslog-ng, logrotate...) are not: they
+# are downloaded for this layer by images/baseimage/fetch-debs.sh and installed
+# from a local repository, so jinit/base does not carry them.
 #
 # Environment:
 #   JINIT_DEBIAN_MIRROR  mirror URL (default: the first non-security `URIs:`
@@ -85,8 +88,11 @@ if [ "$force" -eq 0 ]; then
   fi
 fi
 
-command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
 [ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
+if ! command -v debootstrap >/dev/null; then
+  "$(dirname "$0")/apt-install.sh" "building the Debian layer" debootstrap
+  command -v debootstrap >/dev/null || die "debootstrap is installed but not on PATH"
+fi
 
 mirror_from_host() {
   local f uri

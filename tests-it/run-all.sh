@@ -3,8 +3,9 @@
 #   1. mvn -B verify $FULL_COUNTS    at the repository root: unit tests, PID-1 tests of the
 #                                    binary (failsafe) with the full storm counts of issues 4
 #                                    and 11, and target/image (the jlink runtime)
-#   2. bash images/build.sh          the Docker image jinit/base:latest from target/image
-#                                    (--no-maven: step 1 just built target/image)
+#   2. bash images/build.sh          the Docker images jinit/base:latest from target/image
+#                                    and jinit/baseimage:latest FROM it (--no-maven: step 1
+#                                    just built target/image)
 #   1b. the jinit-testcontainers helper alone with Debian's JDK 17 (profile java17): compiled
 #                                    for release 17, its unit tests run on JDK 17, and the jar is
 #                                    checked to be Java 17 bytecode (class major version 61) with
@@ -69,7 +70,7 @@ if [ "$major" != 61 ]; then
 fi
 say "helper: Java 17 bytecode (class version $major), -sources and -javadoc jars present"
 
-step "2/3 images/build.sh (jinit/base:latest)"
+step "2/3 images/build.sh (jinit/base:latest, jinit/baseimage:latest)"
 bash images/build.sh --no-maven
 
 if ! timeout 20 docker info >/dev/null 2>&1; then
