@@ -137,16 +137,7 @@ public final class Reaper implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // a broken sink must not end the reaper either
         }
-        lock.lock();
-        try {
-            if (!closed && !wakeRequested) wake.await(ERROR_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
-            wakeRequested = false;
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
+        pause(ERROR_PAUSE, () -> { });
     }
 
     /**
@@ -177,11 +168,21 @@ public final class Reaper implements AutoCloseable {
     }
 
     private void parkWhileIdle() {
-        lock.lock();
-        try {
+        pause(IDLE_POLL, () -> {
             idleGeneration++;
             idle.signalAll();
-            if (!wakeRequested) wake.await(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /**
+     * Under the lock: runs {@code first}, then waits up to {@code limit} unless a wake-up is
+     * pending (a spawn, a close). An interrupt closes the reaper.
+     */
+    private void pause(Duration limit, Runnable first) {
+        lock.lock();
+        try {
+            first.run();
+            if (!closed && !wakeRequested) wake.await(limit.toMillis(), TimeUnit.MILLISECONDS);
             wakeRequested = false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
