@@ -1,7 +1,8 @@
 /**
  * jinit: an init process (PID 1) for containers, compatible with phusion's {@code my_init}.
  *
- * <p>Packages, arrows pointing down: {@code cli → boot → (env, process, log) → posix}.
+ * <p>Packages, arrows pointing down: {@code cli → boot → (env, process, runit, log) → posix → bytes};
+ * {@code boot} never imports {@code posix}.
  */
 module io.jinit {
     requires info.picocli;
