@@ -18,9 +18,10 @@
 #
 # Images built FROM this layer are built with --network=none and cannot
 # apt-get: whatever jinit/base and the tests need at run time must be listed
-# here. jinit/baseimage's own packages (syslog-ng, logrotate...) are not: they
-# are downloaded for this layer by images/baseimage/fetch-debs.sh and installed
-# from a local repository, so jinit/base does not carry them.
+# here. jinit/baseimage's own packages (syslog-ng, cron, logrotate,
+# openssh-server) are not: they are downloaded for this layer by
+# images/baseimage/fetch-debs.sh and installed from a local repository, so
+# jinit/base does not carry them.
 #
 # Environment:
 #   JINIT_DEBIAN_MIRROR  mirror URL (default: the first non-security `URIs:`
@@ -37,17 +38,15 @@ suite=bookworm
 image=${JINIT_ROOTFS_IMAGE:-jinit/debian-rootfs:bookworm}
 cache_dir=${JINIT_CACHE_DIR-/var/cache/jinit}
 
-# What the base and the test images need at run time (minbase already has
-# bash, coreutils, grep, sed, findutils, util-linux, dpkg, apt):
+# What jinit/base and the tests that run on it need at run time (minbase
+# already has bash, coreutils, grep, sed, findutils, util-linux, dpkg, apt):
 #   runit            runsvdir, runsv, sv: the service supervisor my_init starts
 #   procps           ps, pkill, pgrep (tests look at the process tree)
-#   cron             the cron service of the phusion-like seed image
-#   rsyslog          the syslog service of that image. phusion uses
-#                    syslog-ng-core; rsyslog is Debian's default syslog, runs
-#                    in the foreground (`rsyslogd -n`), and needs a few MB less
-#   openssh-server   sshd, installed but disabled, as phusion ships it
 #   tini, dumb-init  alternative PID 1s (`docker run --init`, comparisons)
-PACKAGES=(runit procps cron rsyslog openssh-server bash tini dumb-init)
+# Nothing else: jinit/base stays minimal. The services of a phusion-like image
+# (syslog-ng, cron, logrotate, sshd) are jinit/baseimage's, installed from the
+# local repository of images/baseimage/fetch-debs.sh.
+PACKAGES=(runit procps bash tini dumb-init)
 
 say() { echo "rootfs: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -158,8 +157,9 @@ find "$r"/var/log -type f -delete
 : > "$r"/etc/machine-id
 : > "$r"/etc/resolv.conf        # docker bind-mounts its own
 echo localhost > "$r"/etc/hostname
-# sshd host keys made by the postinst would be shared by every container:
-# remove them; a startup script regenerates them (phusion does the same)
+# sshd host keys made by a postinst would be shared by every container: remove
+# them (none while PACKAGES has no openssh-server; jinit/baseimage's install.sh
+# removes its own, and its startup script makes them per container)
 rm -f "$r"/etc/ssh/ssh_host_*
 # apt: no recommends in images built on this layer (when they have a network)
 cat > "$r"/etc/apt/apt.conf.d/90jinit <<'CFG'

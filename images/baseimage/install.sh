@@ -4,11 +4,11 @@
 #   /tmp/jinit-baseimage/debs    the flat apt repository of images/baseimage/fetch-debs.sh
 #   /tmp/jinit-baseimage/files   images/baseimage/files: every file below is ours
 # Build arguments (1/true/yes or 0/false/no/empty), as phusion's image names them:
-#   DISABLE_SYSLOG=1   no syslog-ng (and no rsyslog either): no service, startup script, hook
+#   DISABLE_SYSLOG=1   no syslog-ng: no package, service, startup script, hook
 #   DISABLE_CRON=1     no cron and no logrotate (cron runs it)
 #   DISABLE_SSH=1      no sshd: no openssh-server, service or 00_regen_ssh_host_keys.sh
-# A package that jinit/base already has (cron, openssh-server, rsyslog) is purged when left
-# out: it is gone from the file system, though its bytes stay in jinit/base's layer.
+# jinit/base has none of these packages (images/rootfs.sh), so leaving one out leaves its
+# bytes out of the image too; nothing needs to be purged.
 set -eu
 
 src=/tmp/jinit-baseimage
@@ -32,10 +32,6 @@ pkgs=
 [ "$syslog" = 0 ] || pkgs="$pkgs syslog-ng-core"
 [ "$cron" = 0 ] || pkgs="$pkgs cron logrotate"
 [ "$ssh" = 0 ] || pkgs="$pkgs openssh-server"
-purge=
-[ "$syslog" = 1 ] || purge="$purge rsyslog"
-[ "$cron" = 1 ] || purge="$purge cron"
-[ "$ssh" = 1 ] || purge="$purge openssh-server openssh-sftp-server"
 
 # package scripts never start daemons here: runit does, at boot (invoke-rc.d(8))
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
@@ -46,14 +42,8 @@ echo "deb [trusted=yes] file:$src/debs ./" > "$src/sources.list"
 apt="apt-get -q -o Dir::Etc::SourceList=$src/sources.list -o Dir::Etc::SourceParts=$src/sources.list.d"
 $apt update
 if [ -n "$pkgs" ]; then
-    # syslog-ng-core conflicts with rsyslog: apt removes rsyslog
     $apt install -y --no-install-recommends $pkgs
 fi
-for p in $purge; do
-    if dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
-        $apt purge -y "$p"
-    fi
-done
 apt-get clean
 rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d /var/log/apt /var/log/dpkg.log /var/log/alternatives.log \
        /var/lib/dpkg/*-old /var/cache/debconf/*-old
@@ -91,7 +81,7 @@ if [ "$syslog" = 1 ]; then
     put 0755 /etc/my_init.post_shutdown.d/10_syslog-ng.shutdown
     syslog-ng --no-caps --syntax-only
 else
-    rm -f /etc/logrotate.d/syslog-ng /etc/logrotate.d/rsyslog
+    rm -f /etc/logrotate.d/syslog-ng
 fi
 if [ "$cron" = 1 ]; then
     put 0755 /etc/service/cron/run
