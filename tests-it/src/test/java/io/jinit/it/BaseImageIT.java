@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BaseImageIT {
 
-    static final String BASEIMAGE = System.getProperty("jinit.baseimage.image", "jinit/baseimage:latest");
+    static final String BASEIMAGE = It.BASEIMAGE;
     private static final Path DOCKER_DIR = Path.of(System.getProperty("jinit.docker.dir", "src/test/docker"));
     private static final String ENV_MARKER = "set by docker run -e";
 

@@ -31,12 +31,15 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Shared plumbing of the integration suite: test images (built once per JVM, offline, from
- * src/test/docker/NAME/Dockerfile FROM jinit/base:latest), containers with the suite's fixed
+ * src/test/docker/NAME/Dockerfile FROM jinit/base:latest, or FROM jinit/baseimage:latest when
+ * the Dockerfile declares {@code ARG BASEIMAGE}), containers with the suite's fixed
  * settings (never pull, network none), and byte-exact access to files, logs and processes.
  */
 final class It {
 
     static final String BASE = System.getProperty("jinit.base.image", "jinit/base:latest");
+    /** The second image (images/baseimage), {@code -Djinit.baseimage.image}. */
+    static final String BASEIMAGE = System.getProperty("jinit.baseimage.image", "jinit/baseimage:latest");
     static final NeverPullPolicy NEVER_PULL = new NeverPullPolicy();
     private static final Path DOCKER_DIR = Path.of(System.getProperty("jinit.docker.dir", "src/test/docker"));
     private static final Map<String, String> IMAGES = new ConcurrentHashMap<>();
@@ -70,7 +73,11 @@ final class It {
     /**
      * The tag of the test image src/test/docker/NAME, built on first use with
      * {@code DOCKER_BUILDKIT=0 docker build --network=none} (Docker's layer cache makes a rebuild
-     * after a change of jinit/base cheap and a rebuild without one nearly free).
+     * after a change of jinit/base cheap and a rebuild without one nearly free). A Dockerfile
+     * with a line {@code ARG BASEIMAGE=...} is built FROM {@link #BASEIMAGE} (build argument
+     * BASEIMAGE) and tagged after it; every other one FROM {@link #BASE} (build argument BASE).
+     *
+     * @throws AssertionError when there is no Dockerfile or the build fails (with its output)
      */
     static String image(String name) {
         requireDocker();
@@ -79,16 +86,26 @@ final class It {
 
     private static String build(String name) {
         Path dir = DOCKER_DIR.resolve(name);
-        if (!Files.isRegularFile(dir.resolve("Dockerfile"))) {
+        Path dockerfile = dir.resolve("Dockerfile");
+        if (!Files.isRegularFile(dockerfile)) {
             throw new AssertionError("no Dockerfile in " + dir.toAbsolutePath());
         }
+        boolean onBaseimage;
+        try {
+            onBaseimage = Files.readAllLines(dockerfile).stream().anyMatch(l -> l.strip().startsWith("ARG BASEIMAGE"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String arg = onBaseimage ? "BASEIMAGE" : "BASE";
+        String from = onBaseimage ? BASEIMAGE : BASE;
         // tagged after the base image's tag, so that two checkouts testing different bases
         // (jinit/base:latest, jinit/base:mybranch) never overwrite each other's test images
-        String tag = "jinit-it/" + name + ":" + BASE.substring(BASE.lastIndexOf(':') + 1).replaceAll("[^A-Za-z0-9_.-]", "_");
-        CommandResult r = run(List.of("docker", "build", "--network=none", "--build-arg", "BASE=" + BASE,
+        String tag = "jinit-it/" + name + ":" + from.substring(from.lastIndexOf(':') + 1).replaceAll("[^A-Za-z0-9_.-]", "_");
+        CommandResult r = run(List.of("docker", "build", "--network=none", "--build-arg", arg + "=" + from,
                 "-t", tag, dir.toString()), Map.of("DOCKER_BUILDKIT", "0"), Duration.ofMinutes(5));
         if (r.status() != 0) {
-            throw new AssertionError("building " + tag + " from " + dir + " failed (" + r.status() + "):\n" + r.output());
+            throw new AssertionError("building " + tag + " from " + dir + " FROM " + from + " failed (" + r.status()
+                    + "):\n" + r.output() + (onBaseimage ? "\n(build " + from + " with `bash images/build.sh`)" : ""));
         }
         return tag;
     }
