@@ -1,5 +1,9 @@
 package io.jinit.features;
 
+import io.jinit.it.MyInitRun;
+import io.jinit.it.ProcFs;
+import io.jinit.it.Sig;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,9 +22,17 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * The feature tests' harness: runs the real {@code my_init} binary of the runtime image
  * (system property {@code jinit.image}, else {@code target/image}) with {@code --root} set to a
- * test directory, either as PID 1 of a new PID namespace ({@code unshare -p -f --mount-proc}) or
- * as a plain child of the test JVM. Every run is bounded: {@link Running#await} fails the test
- * and kills what is left when the init outlives its limit.
+ * test directory, in one of three ways, none of which lets a broken kill-all (kill(2) of -1)
+ * signal a process of this machine outside the run:
+ * <ul>
+ *   <li>(default) not PID 1: a child of the test JVM run as the unprivileged user nobody
+ *   ({@link MyInitRun#asNobody}), so kill(-1) can reach processes of nobody only;</li>
+ *   <li>{@link #asPid1()}: PID 1 of a new PID namespace ({@code unshare -p -f --mount-proc});</li>
+ *   <li>{@link #underShellPid1(String)}: not PID 1, as root, the child of a shell that is PID 1 of
+ *   a new PID namespace.</li>
+ * </ul>
+ * Every run is bounded: {@link Running#await} fails the test and kills what is left when the
+ * init outlives its limit.
  */
 final class Init {
     /** The default bound of one run of the init (the build machine can be slow and loaded). */
@@ -30,6 +42,7 @@ final class Init {
     private final List<String> args = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private boolean pidNamespace;
+    private String shellPid1;
 
     private Init(Path root) {
         this.root = root;
@@ -46,15 +59,24 @@ final class Init {
 
     /** @return the image's {@code bin/my_init} */
     static Path binary() {
-        Path image = Path.of(System.getProperty("jinit.image", "target/image")).toAbsolutePath();
-        Path bin = image.resolve("bin/my_init");
-        if (!Files.isExecutable(bin)) fail("no runtime image at " + image + ": run mvn package first");
-        return bin;
+        return MyInitRun.binary();
     }
 
     /** Runs the init as PID 1 of a new PID namespace with its own /proc. */
     Init asPid1() {
         pidNamespace = true;
+        return this;
+    }
+
+    /**
+     * Runs the init (as root, not PID 1) as the child of {@code sh -c script} run as PID 1 of a new
+     * PID namespace with its own /proc: the script runs the init with {@code "$@"}.
+     *
+     * @param script the PID-1 shell's script
+     * @return this
+     */
+    Init underShellPid1(String script) {
+        shellPid1 = script;
         return this;
     }
 
@@ -78,7 +100,13 @@ final class Init {
      */
     List<String> commandLine() {
         List<String> cmd = new ArrayList<>(List.of("env", "--default-signal"));
-        if (pidNamespace) cmd.addAll(List.of("unshare", "-p", "-f", "--mount-proc"));
+        if (pidNamespace) {
+            cmd.addAll(List.of("unshare", "-p", "-f", "--mount-proc"));
+        } else if (shellPid1 != null) {
+            cmd.addAll(List.of("unshare", "-p", "-f", "--kill-child", "--mount-proc", "sh", "-c", shellPid1, "sh"));
+        } else {
+            cmd.addAll(MyInitRun.asNobody(root));
+        }
         cmd.add(binary().toString());
         cmd.add("--root");
         cmd.add(root.toString());
@@ -135,7 +163,10 @@ final class Init {
             this.started = started;
         }
 
-        /** @return the PID of the init (the JVM) in the test's PID namespace */
+        /**
+         * @return the PID of the init (the JVM) in the test's PID namespace (not for
+         *     {@link Init#underShellPid1}, whose init is a grandchild)
+         */
         long initPid() throws InterruptedException {
             if (!pidNamespace) return process.pid();
             // unshare -f forks the namespace's PID 1; the launcher execs the JVM in it
@@ -195,6 +226,9 @@ final class Init {
                 } catch (IOException | AssertionError ignored) {
                     // already gone
                 }
+            } else {
+                // the init and every descendant it left (all of them run as nobody)
+                for (ProcFs.Proc p : ProcFs.descendants(process.pid())) Sig.KILL.send(p.pid());
             }
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);

@@ -44,7 +44,7 @@ public final class MyInitRun {
     enum Mode { PID1, CHILD, NESTED_CHILD }
 
     /** UID/GID used for {@link Mode#CHILD}. */
-    static final int NOBODY = 65534;
+    public static final int NOBODY = 65534;
 
     /** PATH handed to the init. */
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -205,13 +205,11 @@ public final class MyInitRun {
         switch (mode) {
             case PID1 -> cmd.addAll(List.of("unshare", "-p", "-f", "--kill-child", "--mount-proc"));
             case CHILD -> {
-                makeReachableFor(root.path());
-                chownTree(root.path());
-                cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+                cmd.addAll(asNobody(root.path()));
                 if (setuidCapabilities) {
-                    cmd.addAll(List.of("--inh-caps=+setuid,+setgid", "--ambient-caps=+setuid,+setgid"));
+                    // setpriv's options before its "--"
+                    cmd.addAll(cmd.size() - 1, List.of("--inh-caps=+setuid,+setgid", "--ambient-caps=+setuid,+setgid"));
                 }
-                cmd.add("--");
             }
             case NESTED_CHILD -> {
                 writeWrapper(harness);
@@ -258,6 +256,24 @@ public final class MyInitRun {
                 exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!";
                 """;
         return List.of("perl", "-e", script, ign.toString(), cleanStart ? "1" : "0");
+    }
+
+    /**
+     * The guard of every run of the init that is not PID 1 of a PID namespace made for the test:
+     * the init runs as the unprivileged user nobody, so that a broken kill-all (kill(2) of -1)
+     * can only reach processes of nobody, never the rest of this machine. Makes {@code root}
+     * reachable (o+x on its parents) and owned by nobody (chown -R), so that the init and its
+     * scripts can write there.
+     *
+     * @param root the directory the init works in (its {@code --root})
+     * @return the command prefix ({@code setpriv --reuid=65534 --regid=65534 --clear-groups --})
+     *     to put before the init's command line
+     * @throws AssertionError if chown fails or takes more than 10 s
+     */
+    public static List<String> asNobody(Path root) {
+        makeReachableFor(root);
+        chownTree(root);
+        return List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--");
     }
 
     private static void makeReachableFor(Path dir) {
