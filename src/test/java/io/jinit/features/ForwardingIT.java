@@ -151,13 +151,8 @@ class ForwardingIT {
             Shell.await("service a to run", Fixtures.SOON,
                     () -> Shell.lines(root.resolve("etc/service/a/supervise/stat")).contains("run"));
             init.signal("HUP");
-            Shell.await("the init's 'Dropped SIGHUP.' line", Duration.ofSeconds(20), () -> {
-                try {
-                    return init.stderr().contains("*** Dropped SIGHUP.");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
+            Shell.await("the init's 'Dropped SIGHUP.' line", Duration.ofSeconds(20),
+                    () -> init.stderr().contains("*** Dropped SIGHUP."));
             assertThat(init.alive()).as("runsvdir did not get the HUP, so it did not exit 111").isTrue();
             assertThat(Shell.lines(root.resolve("etc/service/a/supervise/stat"))).contains("run");
             init.signal("TERM");
@@ -170,12 +165,8 @@ class ForwardingIT {
     /** Waits (20 s at most) until the init has logged {@code *** Received SIGx.} for each signal ({@code -v}). */
     private static void awaitReceived(Running init, List<String> signals) throws InterruptedException {
         Shell.await("the init's 'Received' lines for " + signals, Duration.ofSeconds(20), () -> {
-            try {
-                String err = init.stderr();
-                return signals.stream().allMatch(sig -> err.contains("*** Received SIG" + sig + "."));
-            } catch (java.io.IOException e) {
-                return false;
-            }
+            String err = init.stderr();
+            return signals.stream().allMatch(sig -> err.contains("*** Received SIG" + sig + "."));
         });
     }
 }

@@ -1,44 +1,55 @@
 package io.jinit.features;
 
+import io.jinit.it.InitRoot;
+import io.jinit.it.MyInitRun;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The feature tests' harness: runs the real {@code my_init} binary of the runtime image
- * (system property {@code jinit.image}, else {@code target/image}) with {@code --root} set to a
- * test directory, either as PID 1 of a new PID namespace ({@code unshare -p -f --mount-proc}) or
- * as a plain child of the test JVM. Every run is bounded: {@link Running#await} fails the test
- * and kills what is left when the init outlives its limit.
+ * The feature tests' front for the one PID-1 test harness, {@link MyInitRun}: runs the real
+ * {@code my_init} binary of the runtime image (system property {@code jinit.image}, else
+ * {@code target/image}) with {@code --root} set to a test directory, in one of three ways, none of
+ * which lets a broken kill-all (kill(2) of -1) signal a process of this machine outside the run:
+ * <ul>
+ *   <li>(default) not PID 1: a child of the test JVM run as the unprivileged user nobody
+ *   ({@link MyInitRun.Mode#CHILD}), so kill(-1) can reach processes of nobody only;</li>
+ *   <li>{@link #asPid1()}: PID 1 of a new PID namespace ({@code unshare -p -f --mount-proc});</li>
+ *   <li>{@link #underShellPid1(String)}: not PID 1, as root, the child of a shell that is PID 1 of
+ *   a new PID namespace.</li>
+ * </ul>
+ * The init's environment is the test JVM's without any of the init's own variables
+ * ({@code MY_INIT_*}, {@code KILL_*}, {@code ENV_INIT_DIRECTORY}), plus {@code M} (the root) and
+ * what the test sets. Every run is bounded: {@link Running#await} fails the test and kills what is
+ * left when the init outlives its limit.
  */
 final class Init {
     /** The default bound of one run of the init (the build machine can be slow and loaded). */
     static final Duration RUN_LIMIT = Duration.ofSeconds(90);
 
-    private final Path root;
-    private final List<String> args = new ArrayList<>();
-    private final Map<String, String> env = new LinkedHashMap<>();
+    private final MyInitRun run;
     private boolean pidNamespace;
 
     private Init(Path root) {
-        this.root = root;
-        env.put("M", root.toString());
+        run = MyInitRun.in(InitRoot.existing(root)).mode(MyInitRun.Mode.CHILD).timeout(RUN_LIMIT);
+        run.env("KILL_PROCESS_TIMEOUT", null).env("KILL_ALL_PROCESSES_TIMEOUT", null);
+        System.getenv().forEach((k, v) -> {
+            if (!(k.startsWith("MY_INIT_") || k.startsWith("KILL_") || k.equals("ENV_INIT_DIRECTORY"))) run.env(k, v);
+        });
+        run.env("M", root.toString());
     }
 
     /**
      * @param root the test's directory: passed as {@code --root}, and as {@code $M} to the scripts
-     * @return a run of the init as a plain child of the test JVM (not PID 1)
+     * @return a run of the init that is not PID 1 (as nobody, a child of the test JVM)
      */
     static Init in(Path root) {
         return new Init(root);
@@ -46,74 +57,65 @@ final class Init {
 
     /** @return the image's {@code bin/my_init} */
     static Path binary() {
-        Path image = Path.of(System.getProperty("jinit.image", "target/image")).toAbsolutePath();
-        Path bin = image.resolve("bin/my_init");
-        if (!Files.isExecutable(bin)) fail("no runtime image at " + image + ": run mvn package first");
-        return bin;
+        return MyInitRun.binary();
     }
 
     /** Runs the init as PID 1 of a new PID namespace with its own /proc. */
     Init asPid1() {
         pidNamespace = true;
+        run.mode(MyInitRun.Mode.PID1);
+        return this;
+    }
+
+    /**
+     * Runs the init (as root, not PID 1) as the child of {@code sh -c script} run as PID 1 of a new
+     * PID namespace with its own /proc: the script runs the init with {@code "$@"}.
+     *
+     * @param script the PID-1 shell's script
+     * @return this
+     */
+    Init underShellPid1(String script) {
+        run.underShell(script);
         return this;
     }
 
     /** Sets a variable in the init's environment. */
     Init env(String name, String value) {
-        env.put(name, value);
+        run.env(name, value);
         return this;
     }
 
     /** Appends the init's arguments ({@code --root} is added first by the harness). */
     Init args(String... more) {
-        args.addAll(List.of(more));
+        run.options(more);
         return this;
     }
 
     /**
-     * @return the whole command line that will be run. It starts with {@code env --default-signal}
-     *     (coreutils): a signal ignored by whoever started the build (nohup, a shell's {@code &})
-     *     would stay ignored in the init, and the JVM cannot handle a signal that is ignored at its
-     *     start (tini and dumb-init cannot receive those either)
+     * @return the whole command line that will be run ({@link MyInitRun#command()}): it starts
+     *     every signal at its default (a signal ignored by whoever started the build, nohup or a
+     *     shell's {@code &}, would stay ignored in the init, and the JVM cannot handle a signal that
+     *     is ignored at its start), then the mode's guard
      */
     List<String> commandLine() {
-        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal"));
-        if (pidNamespace) cmd.addAll(List.of("unshare", "-p", "-f", "--mount-proc"));
-        cmd.add(binary().toString());
-        cmd.add("--root");
-        cmd.add(root.toString());
-        cmd.addAll(args);
-        return cmd;
+        return run.command();
     }
 
     /**
      * @param prefix a command the init's command line is appended to (e.g. a pty driver), or none
-     * @return a builder for the run, with the environment set: the test JVM's, without any of the
-     *     init's own variables, plus this run's
+     * @return a builder for the run, with the run's environment set
      */
     ProcessBuilder processBuilder(List<String> prefix) {
-        List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(commandLine());
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        Map<String, String> e = pb.environment();
-        e.keySet().removeIf(k -> k.startsWith("MY_INIT_") || k.startsWith("KILL_") || k.equals("ENV_INIT_DIRECTORY"));
-        e.putAll(env);
-        return pb;
+        return run.processBuilder(prefix);
     }
 
-    /** Starts the init; stdout and stderr go to files in the root directory. */
-    Running start() throws IOException {
-        ProcessBuilder pb = processBuilder(List.of());
-        Path out = Files.createTempFile(root, "init-", ".stdout");
-        Path err = Files.createTempFile(root, "init-", ".stderr");
-        pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.redirectOutput(out.toFile());
-        pb.redirectError(err.toFile());
-        return new Running(pb.start(), pidNamespace, out, err, System.nanoTime());
+    /** Starts the init; stdin is /dev/null. */
+    Running start() {
+        return new Running(run.start(), pidNamespace);
     }
 
     /** Starts the init and waits for its end within {@link #RUN_LIMIT}. */
-    Result run() throws IOException, InterruptedException {
+    Result run() {
         try (Running r = start()) {
             return r.await();
         }
@@ -121,41 +123,25 @@ final class Init {
 
     /** A started init. Closing it kills whatever is left of the run. */
     static final class Running implements AutoCloseable {
-        private final Process process;
+        private final MyInitRun.Running run;
         private final boolean pidNamespace;
-        private final Path stdout;
-        private final Path stderr;
-        private final long started;
 
-        Running(Process process, boolean pidNamespace, Path stdout, Path stderr, long started) {
-            this.process = process;
+        Running(MyInitRun.Running run, boolean pidNamespace) {
+            this.run = run;
             this.pidNamespace = pidNamespace;
-            this.stdout = stdout;
-            this.stderr = stderr;
-            this.started = started;
         }
 
-        /** @return the PID of the init (the JVM) in the test's PID namespace */
-        long initPid() throws InterruptedException {
-            if (!pidNamespace) return process.pid();
-            // unshare -f forks the namespace's PID 1; the launcher execs the JVM in it
-            Path children = Path.of("/proc", Long.toString(process.pid()), "task", Long.toString(process.pid()), "children");
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (System.nanoTime() < deadline) {
-                try {
-                    String s = Files.readString(children).strip();
-                    if (!s.isEmpty()) return Long.parseLong(s.split(" ")[0]);
-                } catch (IOException e) {
-                    fail("unshare (PID " + process.pid() + ") is gone: " + e);
-                }
-                Thread.sleep(20);
-            }
-            return fail("unshare has no child");
+        /**
+         * @return the PID of the init in the test's PID namespace (as PID 1: as soon as unshare has
+         *     forked it, possibly before the launcher has exec'd the JVM)
+         */
+        long initPid() {
+            return pidNamespace ? run.namespacePid1() : run.initPid();
         }
 
         /** @return true while the init (or unshare around it) has not exited */
         boolean alive() {
-            return process.isAlive();
+            return run.isAlive();
         }
 
         /** Sends a signal ({@code kill -s NAME}) to the init. */
@@ -164,40 +150,23 @@ final class Init {
         }
 
         /** @return the init's stderr so far */
-        String stderr() throws IOException {
-            return Files.readString(stderr, StandardCharsets.UTF_8);
+        String stderr() {
+            return run.stderrSoFar();
         }
 
-        /** Waits up to {@link #RUN_LIMIT} for the init's end. */
-        Result await() throws InterruptedException, IOException {
-            return await(RUN_LIMIT);
+        /** Waits up to {@link #RUN_LIMIT} (from the start) for the init's end. */
+        Result await() {
+            return Result.of(run.await());
         }
 
         /** Waits for the init's end; fails the test (and kills the run) after {@code limit}. */
-        Result await(Duration limit) throws InterruptedException, IOException {
-            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                String err = stderr();
-                close();
-                fail("the init did not exit within " + limit + "; stderr so far:\n" + err);
-            }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
-                    Files.readString(stderr, StandardCharsets.UTF_8), elapsed);
+        Result await(Duration limit) {
+            return Result.of(run.await(limit));
         }
 
         @Override
-        public void close() throws InterruptedException {
-            if (!process.isAlive()) return;
-            if (pidNamespace) {
-                try {
-                    // KILL to the namespace's PID 1 ends every process in the namespace
-                    Shell.kill("KILL", initPid());
-                } catch (IOException | AssertionError ignored) {
-                    // already gone
-                }
-            }
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+        public void close() {
+            run.close();
         }
     }
 
@@ -210,6 +179,10 @@ final class Init {
      * @param elapsed  from start to exit, as the test saw it
      */
     record Result(int exitCode, String stdout, String stderr, Duration elapsed) {
+        static Result of(MyInitRun.Result r) {
+            return new Result(r.exitCode(), r.out(), r.err(), r.elapsed());
+        }
+
         /** @return stderr's lines */
         List<String> stderrLines() {
             return stderr.lines().toList();

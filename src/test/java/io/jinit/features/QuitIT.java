@@ -35,13 +35,8 @@ class QuitIT {
                 root.resolve("main.sh").toString()).start()) {
             Shell.awaitFile(root.resolve("main.ready"), init);
             init.signal("QUIT");
-            Shell.await("the init's 'Received SIGQUIT' line", Duration.ofSeconds(20), () -> {
-                try {
-                    return init.stderr().contains("Received SIGQUIT");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
+            Shell.await("the init's 'Received SIGQUIT' line", Duration.ofSeconds(20),
+                    () -> init.stderr().contains("Received SIGQUIT"));
             assertThat(init.alive()).isTrue();
             assertThat(Shell.state(init.initPid())).as("the init is not stopped").isNotEqualTo("T");
             Files.createFile(root.resolve("stop"));

@@ -3,6 +3,7 @@ package io.jinit.features;
 import io.jinit.features.Init.Result;
 import io.jinit.features.Init.Running;
 import io.jinit.features.Init.Shell;
+import io.jinit.it.MyInitRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 6, feature 4: when the init is not PID 1 it is a child subreaper (orphans of the main
  * command are reparented to it) and kill-all ({@code --kill-all=auto}) signals only its own
  * descendants; {@code never} and {@code --no-kill-all-on-exit} leave them alone; {@code always}
- * signals every process (tested only inside a PID namespace, where that is safe).
+ * signals every process (tested only inside a PID namespace, where that is safe). Outside a
+ * namespace the init, and the sibling that must survive it, run as nobody (see {@link Init}).
  */
 @Timeout(240)
 class SubreaperIT {
@@ -40,9 +42,15 @@ class SubreaperIT {
         siblings.forEach(Process::destroyForcibly);
     }
 
-    /** A process the test starts itself, next to the init: not a descendant of it. */
+    /**
+     * A process the test starts itself, next to the init: not a descendant of it. It runs as
+     * nobody, like the init, so that an init that signals more than its descendants (kill(-1))
+     * could kill it.
+     */
     private Process sibling() throws Exception {
-        Process p = new ProcessBuilder("sleep", "120").start();
+        List<String> cmd = new ArrayList<>(MyInitRun.asNobody(root));
+        cmd.addAll(List.of("sleep", "120"));
+        Process p = new ProcessBuilder(cmd).start();
         siblings.add(p);
         return p;
     }
@@ -59,6 +67,8 @@ class SubreaperIT {
             long orphan = Shell.pidFrom(root.resolve("orphan.pid"), Fixtures.SOON);
             cleanup.add(orphan);
             long initPid = init.initPid();
+            assertThat(Shell.lines(Path.of("/proc/" + initPid + "/status"))).as("the harness runs an init that is not PID 1 as nobody")
+                    .anyMatch(l -> l.startsWith("Uid:\t" + MyInitRun.NOBODY + "\t"));
             Shell.await("the orphan to be reparented to the init", Fixtures.SOON, () -> {
                 try {
                     return Shell.parentOf(orphan) == initPid;
@@ -113,9 +123,8 @@ class SubreaperIT {
                 echo "SIBLING-STATE=$(cut -d' ' -f3 /proc/$S/stat 2>/dev/null || echo gone)"
                 kill -9 $S
                 """;
-        Init init = Init.in(root).args("--kill-all=" + mode, "--skip-runit", "--", "sh", "-c", "exit 5");
-        List<String> prefix = List.of("unshare", "-p", "-f", "--mount-proc", "sh", "-c", script, "sh");
-        Process p = init.processBuilder(prefix).redirectErrorStream(true).start();
+        Init init = Init.in(root).underShellPid1(script).args("--kill-all=" + mode, "--skip-runit", "--", "sh", "-c", "exit 5");
+        Process p = init.processBuilder(List.of()).redirectErrorStream(true).start();
         siblings.add(p);
         String out;
         try (var in = p.getInputStream()) {

@@ -25,7 +25,22 @@ public final class InitRoot {
      * @param dir an empty directory (a JUnit temp dir)
      */
     public InitRoot(Path dir) {
+        this(dir, true);
+    }
+
+    /**
+     * @param dir a directory the test lays out itself
+     * @return a root on dir that creates nothing in it
+     */
+    public static InitRoot existing(Path dir) {
+        return new InitRoot(dir, false);
+    }
+
+    private InitRoot(Path dir, boolean layout) {
         this.dir = dir.toAbsolutePath();
+        if (!layout) {
+            return;
+        }
         try {
             Files.createDirectories(etc());
             Files.createDirectories(envDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -33,18 +33,24 @@ import java.util.function.Predicate;
  *   <li>{@link Mode#NESTED_CHILD}: inside a new PID namespace whose PID 1 is a small shell
  *   (not the init); that shell starts a sibling {@code sleep 60}, runs the init as its child,
  *   then records which processes are left in the namespace and whether the sibling lives.</li>
+ *   <li>{@link #underShell(String)}: inside a new PID namespace whose PID 1 is a shell running
+ *   the test's own script, which starts the init (as root) with {@code "$@"}.</li>
  * </ul>
+ *
+ * The init never runs outside a PID namespace made for the test except as nobody: no test can
+ * signal the rest of this machine. This is the one harness of the PID-1 tests; the feature
+ * tests' {@code io.jinit.features.Init} is a thin front for it.
  *
  * Every run has a hard timeout: past it the whole namespace (or every descendant) is
  * SIGKILLed and the test fails with the process tree and the output so far.
  */
 public final class MyInitRun {
 
-    /** How the init is started. */
-    enum Mode { PID1, CHILD, NESTED_CHILD }
+    /** How the init is started (see the class comment). */
+    public enum Mode { PID1, CHILD, NESTED_CHILD, SHELL_PID1 }
 
     /** UID/GID used for {@link Mode#CHILD}. */
-    static final int NOBODY = 65534;
+    public static final int NOBODY = 65534;
 
     /** PATH handed to the init. */
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -60,6 +66,7 @@ public final class MyInitRun {
     private boolean cleanStart = true;
     private boolean setuidCapabilities;
     private Duration timeout = Duration.ofSeconds(30);
+    private String shellScript;
 
     private MyInitRun(InitRoot root) {
         this.root = root;
@@ -111,7 +118,21 @@ public final class MyInitRun {
     MyInitRun withSetuidCapabilities() { this.setuidCapabilities = true; return this; }
 
     /** @param m the mode @return this */
-    MyInitRun mode(Mode m) { this.mode = m; return this; }
+    public MyInitRun mode(Mode m) { this.mode = m; return this; }
+
+    /**
+     * {@link Mode#SHELL_PID1}: runs the init (as root, not PID 1) as the child of
+     * {@code sh -c script} run as PID 1 of a new PID namespace with its own /proc; the script
+     * starts the init with {@code "$@"}, and its exit status is the run's.
+     *
+     * @param script the PID-1 shell's script
+     * @return this
+     */
+    public MyInitRun underShell(String script) {
+        this.shellScript = script;
+        this.mode = Mode.SHELL_PID1;
+        return this;
+    }
 
     /** @param opts options put before {@code --} @return this */
     public MyInitRun options(String... opts) { options.addAll(Arrays.asList(opts)); return this; }
@@ -196,40 +217,69 @@ public final class MyInitRun {
      * @return the running init; close it (or await it) in every case
      */
     public Running start() {
-        List<String> cmd = new ArrayList<>(startState());
-        Path harness = root.path().resolveSibling(root.path().getFileName() + "-harness");
+        ProcessBuilder pb = processBuilder(List.of()).directory(root.path().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        try {
+            return new Running(pb.start(), System.nanoTime(), mode, harness(), timeout, pb.command());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private Path harness() {
+        return root.path().resolveSibling(root.path().getFileName() + "-harness");
+    }
+
+    /**
+     * A builder for the whole run with its environment (exactly the run's: nothing of the test
+     * JVM's), for a test that drives the process itself (e.g. on a pty).
+     *
+     * @param prefix a command the run's {@link #command()} is appended to, or none
+     * @return the builder (stdin, stdout, stderr and directory not set)
+     */
+    public ProcessBuilder processBuilder(List<String> prefix) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(command());
         Map<String, String> e = new LinkedHashMap<>(env);
         if (!rootOption) {
             e.put("MY_INIT_ROOT", root.path().toString());
         }
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().clear();
+        pb.environment().putAll(e);
+        return pb;
+    }
+
+    /**
+     * The run's command line: the launch state (signal dispositions and mask), the mode's
+     * wrapper (unshare, setpriv as nobody, or the PID-1 shell), the image's {@code bin/my_init}
+     * and its arguments. Prepares the root for the mode (CHILD: chown to nobody).
+     *
+     * @return the command line
+     */
+    public List<String> command() {
+        List<String> cmd = new ArrayList<>(startState());
+        Path harness = harness();
         switch (mode) {
             case PID1 -> cmd.addAll(List.of("unshare", "-p", "-f", "--kill-child", "--mount-proc"));
             case CHILD -> {
-                makeReachableFor(root.path());
-                chownTree(root.path());
-                cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+                cmd.addAll(asNobody(root.path()));
                 if (setuidCapabilities) {
-                    cmd.addAll(List.of("--inh-caps=+setuid,+setgid", "--ambient-caps=+setuid,+setgid"));
+                    // setpriv's options before its "--"
+                    cmd.addAll(cmd.size() - 1, List.of("--inh-caps=+setuid,+setgid", "--ambient-caps=+setuid,+setgid"));
                 }
-                cmd.add("--");
             }
             case NESTED_CHILD -> {
                 writeWrapper(harness);
                 cmd.addAll(List.of("unshare", "-p", "-f", "--kill-child", "--mount-proc",
                         "/bin/sh", harness.resolve("wrapper.sh").toString(), harness.toString()));
             }
+            case SHELL_PID1 -> cmd.addAll(List.of("unshare", "-p", "-f", "--kill-child", "--mount-proc",
+                    "/bin/sh", "-c", shellScript, "sh"));
         }
         cmd.add(binary().toString());
         cmd.addAll(initArgs());
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.path().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().clear();
-        pb.environment().putAll(e);
-        try {
-            return new Running(pb.start(), System.nanoTime(), mode, harness, timeout, cmd);
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
+        return cmd;
     }
 
     /**
@@ -258,6 +308,24 @@ public final class MyInitRun {
                 exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!";
                 """;
         return List.of("perl", "-e", script, ign.toString(), cleanStart ? "1" : "0");
+    }
+
+    /**
+     * The guard of every run of the init that is not PID 1 of a PID namespace made for the test:
+     * the init runs as the unprivileged user nobody, so that a broken kill-all (kill(2) of -1)
+     * can only reach processes of nobody, never the rest of this machine. Makes {@code root}
+     * reachable (o+x on its parents) and owned by nobody (chown -R), so that the init and its
+     * scripts can write there.
+     *
+     * @param root the directory the init works in (its {@code --root})
+     * @return the command prefix ({@code setpriv --reuid=65534 --regid=65534 --clear-groups --})
+     *     to put before the init's command line
+     * @throws AssertionError if chown fails or takes more than 10 s
+     */
+    public static List<String> asNobody(Path root) {
+        makeReachableFor(root);
+        chownTree(root);
+        return List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--");
     }
 
     private static void makeReachableFor(Path dir) {
@@ -339,6 +407,8 @@ public final class MyInitRun {
         private final Object pidLock = new Object();
         private long initPid = -1;
         private final long launcherStartTicks;
+        /** System.nanoTime of the last read from stdout or stderr. */
+        private volatile long lastRead;
 
         Running(Process process, long startNanos, Mode mode, Path harness, Duration timeout, List<String> command) {
             this.process = process;
@@ -352,10 +422,11 @@ public final class MyInitRun {
             this.errReader = Thread.ofPlatform().daemon().start(this::readStderr);
         }
 
-        private static void copy(InputStream in, ByteArrayOutputStream to) {
+        private void copy(InputStream in, ByteArrayOutputStream to) {
             byte[] buf = new byte[8192];
             try (in) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
+                    lastRead = System.nanoTime();
                     synchronized (to) {
                         to.write(buf, 0, n);
                     }
@@ -371,6 +442,7 @@ public final class MyInitRun {
             try (InputStream in = process.getErrorStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
                     long now = System.nanoTime();
+                    lastRead = now;
                     synchronized (this) {
                         stderr.write(buf, 0, n);
                         for (int i = 0; i < n; i++) {
@@ -398,8 +470,39 @@ public final class MyInitRun {
         }
 
         /** @return the PID of the launched program (unshare, or the init in CHILD mode) */
-        long launcherPid() {
+        public long launcherPid() {
             return process.pid();
+        }
+
+        /**
+         * PID 1 of the run's namespace as the test sees it (the child of unshare), as soon as it
+         * exists: in {@link Mode#PID1} the init, possibly before its launcher has exec'd the JVM.
+         *
+         * @return the PID
+         * @throws AssertionError in {@link Mode#CHILD} (no namespace), or when unshare has no
+         *     child within 20 s
+         */
+        public long namespacePid1() {
+            if (mode == Mode.CHILD) {
+                throw new AssertionError("a CHILD run has no PID namespace of its own");
+            }
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < end) {
+                List<ProcFs.Proc> c = ProcFs.children(process.pid());
+                if (!c.isEmpty()) {
+                    return c.getFirst().pid();
+                }
+                if (!process.isAlive()) {
+                    throw new AssertionError("unshare exited before its child was found\n" + describeNow());
+                }
+                sleep(10);
+            }
+            throw new AssertionError("unshare has no child\n" + describeNow());
+        }
+
+        /** @return the init's stderr so far, as UTF-8 */
+        public synchronized String stderrSoFar() {
+            return stderr.toString(StandardCharsets.UTF_8);
         }
 
         /**
@@ -565,7 +668,18 @@ public final class MyInitRun {
          * @throws AssertionError on timeout, after killing everything the run started
          */
         public Result await() {
-            long left = timeout.toNanos() - (System.nanoTime() - startNanos);
+            return await(Duration.ofNanos(timeout.toNanos() - (System.nanoTime() - startNanos)));
+        }
+
+        /**
+         * Waits for the init to end, at most {@code bound} from now.
+         *
+         * @param bound how long to wait
+         * @return the result
+         * @throws AssertionError on timeout, after killing everything the run started
+         */
+        public Result await(Duration bound) {
+            long left = bound.toNanos();
             boolean done;
             try {
                 done = process.waitFor(Math.max(left, 0), TimeUnit.NANOSECONDS);
@@ -576,7 +690,7 @@ public final class MyInitRun {
             if (!done) {
                 String tree = ProcFs.tree(process.pid());
                 destroy();
-                throw new AssertionError("my_init did not exit within " + timeout.toMillis() + " ms (killed)\n"
+                throw new AssertionError("my_init did not exit within " + bound.toMillis() + " ms (killed)\n"
                         + "process tree at the timeout:\n" + tree + describeNow());
             }
             long end = System.nanoTime();
@@ -587,10 +701,21 @@ public final class MyInitRun {
             }
         }
 
+        /**
+         * Waits for the readers to reach the end of the init's stdout and stderr, at most 5 s, or
+         * until they have read nothing for 1 s: the init has exited, so what it wrote is in the
+         * pipes already; a daemon it left alive on purpose may hold them open for minutes.
+         */
         private void joinReaders() {
+            long start = System.nanoTime();
+            long end = start + Duration.ofSeconds(5).toNanos();
+            long idle = Duration.ofSeconds(1).toNanos();
             try {
-                outReader.join(5000);
-                errReader.join(5000);
+                while ((outReader.isAlive() || errReader.isAlive()) && System.nanoTime() < end
+                        && System.nanoTime() - Math.max(lastRead, start) < idle) {
+                    outReader.join(20);
+                    errReader.join(20);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -610,7 +735,7 @@ public final class MyInitRun {
         }
 
         /** Kills everything the run started (idempotent). */
-        void destroy() {
+        public void destroy() {
             if (!process.isAlive()) {
                 return;
             }

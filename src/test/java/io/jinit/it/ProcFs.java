@@ -102,7 +102,7 @@ public final class ProcFs {
      * @param pid a PID
      * @return all descendants of pid, breadth first (pid itself not included)
      */
-    static List<Proc> descendants(long pid) {
+    public static List<Proc> descendants(long pid) {
         List<Proc> all = all();
         Map<Long, List<Proc>> byParent = new LinkedHashMap<>();
         for (Proc p : all) {
