@@ -35,6 +35,11 @@ else
   aot=
 fi
 
+case $prefix in
+  *[[:space:]\\\$\'\"\#]*)
+    echo "launch/install: the image cannot live in '$prefix': env -S would split or expand a #! line with a blank, \\, \$, a quote or # in it" >&2
+    exit 1 ;;
+esac
 main=$(cat "$image/lib/launch/main")
 signals=HUP,INT,QUIT,USR1,USR2,ALRM,TERM,CONT,TSTP,TTIN,TTOU,WINCH
 
