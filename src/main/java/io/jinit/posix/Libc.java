@@ -153,20 +153,24 @@ public final class Libc {
                 Linker.Option.captureCallState("errno"));
     }
 
-    /** libc symbols of the posix_spawn family, looked up on first spawn. */
+    /** libc symbols of {@code posix_spawnp(3)} and its attributes, looked up on first spawn. */
     private static final class Spawn {
+        static final MemorySegment POSIX_SPAWNP = symbol("posix_spawnp");
         static final MemorySegment SPAWNATTR_INIT = symbol("posix_spawnattr_init");
         static final MemorySegment SPAWNATTR_DESTROY = symbol("posix_spawnattr_destroy");
         static final MemorySegment SPAWNATTR_SETFLAGS = symbol("posix_spawnattr_setflags");
         static final MemorySegment SPAWNATTR_SETPGROUP = symbol("posix_spawnattr_setpgroup");
         static final MemorySegment SPAWNATTR_SETSIGMASK = symbol("posix_spawnattr_setsigmask");
         static final MemorySegment SPAWNATTR_SETSIGDEFAULT = symbol("posix_spawnattr_setsigdefault");
-        static final MemorySegment FILE_ACTIONS_INIT = symbol("posix_spawn_file_actions_init");
-        static final MemorySegment FILE_ACTIONS_DESTROY = symbol("posix_spawn_file_actions_destroy");
-        static final MemorySegment FILE_ACTIONS_ADDCLOSEFROM = symbol("posix_spawn_file_actions_addclosefrom_np");
-        static final MemorySegment FILE_ACTIONS_ADDOPEN = symbol("posix_spawn_file_actions_addopen");
-        static final MemorySegment FILE_ACTIONS_ADDTCSETPGRP = symbol("posix_spawn_file_actions_addtcsetpgrp_np");
-        static final MemorySegment POSIX_SPAWNP = symbol("posix_spawnp");
+    }
+
+    /** libc symbols of {@code posix_spawn_file_actions_*(3)}: what the child's fds become. */
+    private static final class FileActions {
+        static final MemorySegment INIT = symbol("posix_spawn_file_actions_init");
+        static final MemorySegment DESTROY = symbol("posix_spawn_file_actions_destroy");
+        static final MemorySegment ADDCLOSEFROM = symbol("posix_spawn_file_actions_addclosefrom_np");
+        static final MemorySegment ADDOPEN = symbol("posix_spawn_file_actions_addopen");
+        static final MemorySegment ADDTCSETPGRP = symbol("posix_spawn_file_actions_addtcsetpgrp_np");
     }
 
     /** libc symbols: strerror, setenv, unsetenv. */
@@ -525,7 +529,7 @@ public final class Libc {
             all.set(JAVA_LONG, 0, -1L);
             check("posix_spawnattr_init", fn(Spawn.SPAWNATTR_INIT, cs, attr, 0, 0, 0, 0, 0));
             try {
-                check("posix_spawn_file_actions_init", fn(Spawn.FILE_ACTIONS_INIT, cs, actions, 0, 0, 0, 0, 0));
+                check("posix_spawn_file_actions_init", fn(FileActions.INIT, cs, actions, 0, 0, 0, 0, 0));
                 try {
                     short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
                             | (options.newProcessGroup() ? POSIX_SPAWN_SETPGROUP : 0));
@@ -537,13 +541,13 @@ public final class Libc {
                         check("posix_spawnattr_setpgroup", fn(Spawn.SPAWNATTR_SETPGROUP, cs, attr, 0, 0, 0, 0, 0));
                     }
                     check("posix_spawn_file_actions_addclosefrom_np",
-                            fn(Spawn.FILE_ACTIONS_ADDCLOSEFROM, cs, actions, 3, 0, 0, 0, 0));
+                            fn(FileActions.ADDCLOSEFROM, cs, actions, 3, 0, 0, 0, 0));
                     if (options.foregroundTty() >= 0) {
                         check("posix_spawn_file_actions_addtcsetpgrp_np",
-                                fn(Spawn.FILE_ACTIONS_ADDTCSETPGRP, cs, actions, options.foregroundTty(), 0, 0, 0, 0));
+                                fn(FileActions.ADDTCSETPGRP, cs, actions, options.foregroundTty(), 0, 0, 0, 0));
                     }
                     if (options.stdinFromDevNull()) {
-                        check("posix_spawn_file_actions_addopen", fn(Spawn.FILE_ACTIONS_ADDOPEN, cs, actions, 0,
+                        check("posix_spawn_file_actions_addopen", fn(FileActions.ADDOPEN, cs, actions, 0,
                                 cString(arena, RawStrings.encode("/dev/null")).address(), O_RDONLY, 0, 0));
                     }
                     MemorySegment pid = arena.allocate(PID_T);
@@ -554,7 +558,7 @@ public final class Libc {
                     if (r != 0) throw new PosixException("posix_spawnp", r);
                     return pid.get(JAVA_INT, 0);
                 } finally {
-                    fn(Spawn.FILE_ACTIONS_DESTROY, cs, actions, 0, 0, 0, 0, 0);
+                    fn(FileActions.DESTROY, cs, actions, 0, 0, 0, 0, 0);
                 }
             } finally {
                 fn(Spawn.SPAWNATTR_DESTROY, cs, attr, 0, 0, 0, 0, 0);

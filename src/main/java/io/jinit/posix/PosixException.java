@@ -1,13 +1,13 @@
 package io.jinit.posix;
 
 /**
- * A libc call failed. Carries the call's name, the {@code errno} value and its text as
- * {@code strerror(3)} gives it (e.g. {@code waitpid: No child processes (errno 10)}).
+ * A libc call failed. Its message names the call and gives the {@code errno} value and its
+ * text as {@code strerror(3)} gives it (e.g. {@code waitpid: No child processes (errno 10)});
+ * {@link #errno()} gives the number.
  */
 public final class PosixException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final String function;
     private final int errno;
 
     /**
@@ -16,13 +16,7 @@ public final class PosixException extends RuntimeException {
      */
     public PosixException(String function, int errno) {
         super(function + ": " + Libc.strerror(errno) + " (errno " + errno + ")");
-        this.function = function;
         this.errno = errno;
-    }
-
-    /** @return the libc function that failed, e.g. {@code "posix_spawnp"} */
-    public String function() {
-        return function;
     }
 
     /** @return the error number, e.g. {@link Errno#ECHILD} */

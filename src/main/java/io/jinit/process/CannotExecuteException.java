@@ -1,5 +1,7 @@
 package io.jinit.process;
 
+import io.jinit.posix.Errno;
+
 /**
  * A program could not be started. Its {@link #exitStatus()} is what a shell reports for it:
  * 127 when the program was not found ({@code ENOENT}), 126 when it was found but cannot be
@@ -9,24 +11,21 @@ package io.jinit.process;
 public final class CannotExecuteException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final int exitStatus;
     private final int errno;
 
     /**
-     * @param program    the program as the user named it
-     * @param reason     the errno text
-     * @param errno      the error number
-     * @param exitStatus 127 or 126
+     * @param program the program as the user named it
+     * @param reason  the errno text, or a longer reason (a missing {@code #!} interpreter)
+     * @param errno   the error number
      */
-    public CannotExecuteException(String program, String reason, int errno, int exitStatus) {
+    public CannotExecuteException(String program, String reason, int errno) {
         super(program + ": " + reason);
-        this.exitStatus = exitStatus;
         this.errno = errno;
     }
 
-    /** @return 127 (not found) or 126 (found, not executable) */
+    /** @return 127 when the program (or its {@code #!} interpreter) was not found, else 126 */
     public int exitStatus() {
-        return exitStatus;
+        return errno == Errno.ENOENT ? 127 : 126;
     }
 
     /** @return the error number that {@code posix_spawnp} or the PATH search reported */

@@ -37,11 +37,6 @@ public final class ChildProcess {
         return name;
     }
 
-    /** @return true if the child leads its own process group (pgid = pid) */
-    public boolean groupLeader() {
-        return groupLeader;
-    }
-
     /** @return a future completed with the wait status when the reaper reaps the child */
     public CompletableFuture<WaitStatus> onExit() {
         return exit.copy();

@@ -237,15 +237,14 @@ public final class Reaper implements AutoCloseable {
     }
 
     private static CannotExecuteException cannotExecute(String program, int errno) {
-        int status = errno == Errno.ENOENT ? 127 : 126;
-        return new CannotExecuteException(program, Libc.strerror(errno), errno, status);
+        return new CannotExecuteException(program, Libc.strerror(errno), errno);
     }
 
     /** As above; an ENOENT for a file that exists names the missing {@code #!} interpreter. */
     private static CannotExecuteException cannotExecute(String name, String path, int errno) {
         String reason = errno == Errno.ENOENT ? Interpreter.missing(path, Libc.strerror(errno)) : null;
         if (reason == null) return cannotExecute(name, errno);
-        return new CannotExecuteException(name, reason, errno, 127);
+        return new CannotExecuteException(name, reason, errno);
     }
 
     /** The program path to spawn: argv[0] with a '/', or the first executable file on PATH. */
