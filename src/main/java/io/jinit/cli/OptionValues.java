@@ -113,7 +113,7 @@ record OptionValues(CommandSpec spec, Map<String, String> env) {
             }
             else rewrite.put(r.from(), r.to());
         }
-        get(OptionTable.SIGNAL_MODE_OPTION);
+        get(OptionTable.SIGNAL_MODE_OPTION); // validated only: signalfd is the one mode
         boolean notReadyIsFatal = get(OptionTable.SERVICES_NOT_READY);
         Set<Integer> success = new HashSet<>(get(OptionTable.SUCCESS_EXIT_STATUS));
         @SuppressWarnings("unchecked")

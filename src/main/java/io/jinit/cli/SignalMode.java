@@ -39,8 +39,9 @@ final class SignalMode {
     }
 
     /**
-     * Blocks the signals and re-executes the JVM. Returns only when it could not (the mask is
-     * then restored and handler mode goes on).
+     * Blocks the signals and re-executes the JVM ({@code execv} of {@code /proc/self/exe}, same
+     * PID) with {@code -Xrs}. Returns only when it could not; the mask is then restored and the
+     * caller gives up (exit 1): without the signalfd the init could not receive TERM.
      *
      * @return why the re-exec did not happen
      */

@@ -10,14 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code --signal-mode=signalfd}: the init receives its signals through a {@code signalfd(2)}
- * instead of HotSpot's handlers, which is the only way to get SIGQUIT (HotSpot owns it for thread
- * dumps). It works only in a JVM started with {@link #SIGNALS} blocked in its first thread and
- * {@code -Xrs} (so HotSpot unblocks none of them in the threads it creates); the CLI re-executes
- * the JVM that way. A platform thread blocks in {@code read(2)} on the descriptor and hands each
- * signal to the {@link SignalRouter}: TERM and INT abort, QUIT and the forwarded signals go to
- * the target. TTIN and TTOU are read and dropped: while blocked they count as ignored for
- * terminal I/O ({@code tty_check_change}), so the init is never stopped, as in the default mode.
+ * The init's only signal intake: a {@code signalfd(2)}. It works only in a JVM started with
+ * {@link #SIGNALS} blocked in its first thread and {@code -Xrs} (so HotSpot installs no handler
+ * for them and unblocks none of them in the threads it creates): the launcher
+ * ({@code bin/my_init}) starts it so, and a JVM started otherwise re-executes itself so. Signals
+ * that arrived before {@link #start} are pending and are read first. A platform thread blocks in
+ * {@code read(2)} on the descriptor and hands each signal to the {@link SignalRouter}: TERM and
+ * INT abort, QUIT and the forwarded signals go to the target. TTIN and TTOU are read and
+ * dropped: while blocked they count as ignored for terminal I/O ({@code tty_check_change}), so
+ * the init is never stopped.
  */
 public final class SignalFd {
     /** Every signal received through the descriptor (and blocked in every thread of the init). */
