@@ -13,15 +13,17 @@
 # container runtime's exec and the JVM touches the environment or the arguments:
 #   bin/my_init        blocks the signals the init reads from its signalfd (they wait, blocked,
 #                      until the init reads them: none is lost or handled by HotSpot during the
-#                      JVM's start) and hands JAVA_TOOL_OPTIONS and _JAVA_OPTIONS on as arguments
-#   lib/launch/save    removes those two from the environment, hands on JDK_JAVA_OPTIONS and
-#                      _JAVA_SR_SIGNUM
-#   lib/launch/jvm     removes JDK_JAVA_OPTIONS, moves HotSpot's suspend/resume signal off USR2
-#                      (_JAVA_SR_SIGNUM=60), and execs bin/java -Xrs -m MODULE/MAIN (read from
-#                      lib/launch/main; the JVM's other options are baked into lib/modules)
+#                      JVM's start), moves JAVA_TOOL_OPTIONS and _JAVA_OPTIONS into the carrier
+#                      variables JINIT_JTO and JINIT_JO
+#   lib/launch/save    moves JDK_JAVA_OPTIONS and _JAVA_SR_SIGNUM into JINIT_JDK and JINIT_SR, and
+#                      moves HotSpot's suspend/resume signal off USR2 (_JAVA_SR_SIGNUM=60)
+#   lib/launch/jvm     execs bin/java -Xrs -m MODULE/MAIN (read from lib/launch/main; the JVM's
+#                      other options are baked into lib/modules)
 # The JVM so never reads the container's JVM variables, and the init gives them back, byte for
-# byte, to every child (io.jinit.cli.LauncherArguments). Each line stays within the 255 bytes
-# that Linux >= 5.1 reads of a #! line (BINPRM_BUF_SIZE).
+# byte, to every child (io.jinit.cli.LauncherArguments), taking the carriers out. The values
+# travel in the environment, never in a command line: /proc/PID/environ is readable only by the
+# process's own user, /proc/PID/cmdline by everyone. Each line stays within the 255 bytes that
+# Linux >= 5.1 reads of a #! line (BINPRM_BUF_SIZE).
 set -eu
 
 self=$(readlink -f "$0")
@@ -54,8 +56,8 @@ write() { # FILE LINE
 }
 
 write "$image/bin/my_init" \
-  "#!/usr/bin/env -S --block-signal=$signals $prefix/lib/launch/save +JAVA_TOOL_OPTIONS=\${JAVA_TOOL_OPTIONS} +_JAVA_OPTIONS=\${_JAVA_OPTIONS}"
+  "#!/usr/bin/env -S --block-signal=$signals -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS JINIT_JTO=\${JAVA_TOOL_OPTIONS} JINIT_JO=\${_JAVA_OPTIONS} $prefix/lib/launch/save"
 write "$image/lib/launch/save" \
-  "#!/usr/bin/env -S -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS $prefix/lib/launch/jvm +JDK_JAVA_OPTIONS=\${JDK_JAVA_OPTIONS} +_JAVA_SR_SIGNUM=\${_JAVA_SR_SIGNUM}"
+  "#!/usr/bin/env -S -u JDK_JAVA_OPTIONS JINIT_JDK=\${JDK_JAVA_OPTIONS} JINIT_SR=\${_JAVA_SR_SIGNUM} _JAVA_SR_SIGNUM=60 $prefix/lib/launch/jvm"
 write "$image/lib/launch/jvm" \
-  "#!/usr/bin/env -S -u JDK_JAVA_OPTIONS _JAVA_SR_SIGNUM=60 $prefix/bin/java${aot:+ $aot} -Xrs -m $main"
+  "#!/usr/bin/env -S $prefix/bin/java${aot:+ $aot} -Xrs -m $main"

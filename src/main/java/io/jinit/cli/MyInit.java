@@ -15,6 +15,10 @@ import io.jinit.process.SignalRouter;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
+import io.jinit.bytes.RawStrings;
+
+import java.util.List;
+import java.util.Optional;
 import java.util.SequencedMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -40,6 +44,9 @@ public final class MyInit {
      * @param args the command line (re-read losslessly from {@code /proc/self/cmdline})
      */
     public static void main(String[] args) {
+        // First, before the init opens anything: the fds the container started it with, which
+        // every child gets (and none of the JVM's own).
+        List<Integer> inherited = InitProcess.inheritedDescriptors();
         Abort abort = new Abort();
         AtomicReference<EventLog> logRef = new AtomicReference<>();
         SignalRouter router = new SignalRouter(abort, s -> {
@@ -55,16 +62,21 @@ public final class MyInit {
             System.err.println("*** my_init: cannot receive signals: " + problem);
             System.exit(1);
         }
-        LauncherArguments launcher = LauncherArguments.parse(RawArguments.of(args));
         // The environment is read once, for the options and the Env phase, and given back what
         // the launcher took from it (the container's JVM variables).
         SequencedMap<String, String> env = InitProcess.environment();
+        LauncherArguments launcher = LauncherArguments.parse(RawArguments.of(args), env);
         launcher.restore(env);
         SignalMode.restore(env);
+        // From outside, the init is the command line the container ran (/sbin/my_init ...), named
+        // my_init: not a JVM, and no JVM option or variable in its command line.
+        Optional<String> disguise = launcher.launched()
+                ? InitProcess.showAs(launcher.commandLine().stream().map(RawStrings::encode).toList())
+                : Optional.empty();
         String[] raw = launcher.args().toArray(String[]::new);
         int status;
         try {
-            status = run(raw, env, abort, router, logRef);
+            status = run(raw, env, abort, router, logRef, inherited, disguise);
         } catch (InterruptedException e) {
             status = 1;
         }
@@ -78,7 +90,8 @@ public final class MyInit {
     }
 
     private static int run(String[] args, SequencedMap<String, String> env, Abort abort, SignalRouter router,
-                           AtomicReference<EventLog> logRef) throws InterruptedException {
+                           AtomicReference<EventLog> logRef, List<Integer> inherited, Optional<String> disguise)
+            throws InterruptedException {
         CommandSpec spec = OptionTable.commandSpec(OptionTable.versionLines());
         CommandLine cl = OptionTable.commandLine(spec);
         try {
@@ -107,12 +120,14 @@ public final class MyInit {
             return USAGE_ERROR;
         }
         logRef.set(log);
+        disguise.ifPresent(why -> log.debug("boot.name", "The command line is shown only in part: " + why));
+        log.debug("boot.fds", "Children get the descriptors the init was started with: " + inherited, "fds", inherited);
         if (config.skipRunit() && config.mainCommand().isEmpty()) {
             log.error("usage", "When --skip-runit is given, you must also pass a main command.");
             return 1;
         }
         // The reaper lives until the JVM exits: it is never closed, so exit never waits for it.
-        Reaper reaper = Reaper.start();
+        Reaper reaper = Reaper.start(inherited);
         KillableCommand commands = new KillableCommand(reaper, abort, config.timeouts().killProcess(),
                 new KillableCommand.StopObserver() {
                     @Override

@@ -90,6 +90,19 @@ public final class Libc {
     public static final int WNOHANG = 1;
     /** {@code prctl(2)} option: become a child subreaper. */
     public static final int PR_SET_CHILD_SUBREAPER = 36;
+    /** {@code prctl(2)} option: change the kernel's record of this process's memory map. */
+    private static final int PR_SET_MM = 35;
+    /** {@code PR_SET_MM} sub-option: set every field at once from a {@link #PRCTL_MM_MAP} ({@code CONFIG_CHECKPOINT_RESTORE}). */
+    private static final int PR_SET_MM_MAP = 14;
+    /** {@code struct prctl_mm_map} ({@code linux/prctl.h}): 104 bytes on 64-bit kernels. */
+    public static final StructLayout PRCTL_MM_MAP = MemoryLayout.structLayout(
+            JAVA_LONG.withName("start_code"), JAVA_LONG.withName("end_code"),
+            JAVA_LONG.withName("start_data"), JAVA_LONG.withName("end_data"),
+            JAVA_LONG.withName("start_brk"), JAVA_LONG.withName("brk"),
+            JAVA_LONG.withName("start_stack"),
+            JAVA_LONG.withName("arg_start"), JAVA_LONG.withName("arg_end"),
+            JAVA_LONG.withName("env_start"), JAVA_LONG.withName("env_end"),
+            JAVA_LONG.withName("auxv"), JAVA_INT.withName("auxv_size"), JAVA_INT.withName("exe_fd")).withName("prctl_mm_map");
 
     /** {@code pthread_sigmask(2)} {@code how}: add the set to the mask. */
     public static final int SIG_BLOCK = 0;
@@ -133,6 +146,7 @@ public final class Libc {
         static final long SIGNALFD4 = X86_64 ? 289 : 74;
         static final long EXIT_GROUP = X86_64 ? 231 : 94;
         static final long WAITID = X86_64 ? 247 : 95;
+        static final long BRK = X86_64 ? 12 : 214;
     }
 
     // The two downcall handles: made on first use (a holder class is initialised when first
@@ -169,6 +183,7 @@ public final class Libc {
         static final MemorySegment INIT = symbol("posix_spawn_file_actions_init");
         static final MemorySegment DESTROY = symbol("posix_spawn_file_actions_destroy");
         static final MemorySegment ADDCLOSEFROM = symbol("posix_spawn_file_actions_addclosefrom_np");
+        static final MemorySegment ADDCLOSE = symbol("posix_spawn_file_actions_addclose");
         static final MemorySegment ADDOPEN = symbol("posix_spawn_file_actions_addopen");
         static final MemorySegment ADDTCSETPGRP = symbol("posix_spawn_file_actions_addtcsetpgrp_np");
     }
@@ -265,6 +280,65 @@ public final class Libc {
                 throw new PosixException("prctl(PR_SET_CHILD_SUBREAPER)", errno(cs));
             }
         }
+    }
+
+    /**
+     * The kernel's record of where this process's code, data, heap, stack, arguments and
+     * environment lie ({@code struct prctl_mm_map} less auxv and exe_fd; addresses in bytes, as
+     * {@code proc(5)} {@code /proc/PID/stat} fields 26-28 and 45-51 show them, and the program
+     * break of {@code brk(2)}).
+     */
+    public record MemoryMap(long startCode, long endCode, long startData, long endData, long startBrk, long brk,
+                            long startStack, long argStart, long argEnd, long envStart, long envEnd) {}
+
+    /** @return the current program break ({@code brk(2)} with 0: the kernel returns it unchanged), an address */
+    public static long programBreak() {
+        return sys(Nr.BRK, 0, 0, 0);
+    }
+
+    /**
+     * Sets the kernel's record of this process's memory map ({@code prctl(2)} {@code PR_SET_MM},
+     * {@code PR_SET_MM_MAP}; no capability needed when the executable is left as it is). jinit
+     * uses it to end its argument area where its own command line ends, so that
+     * {@code /proc/PID/cmdline} shows exactly that.
+     *
+     * @param map every field; auxv is left as it is and the executable link too
+     * @throws PosixException EINVAL when a field is out of range or out of order, EPERM where a
+     *     seccomp filter forbids it, EINVAL/ENOSYS on kernels without {@code CONFIG_CHECKPOINT_RESTORE}
+     */
+    public static void setMemoryMap(MemoryMap map) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment m = arena.allocate(PRCTL_MM_MAP);
+            long[] fields = {map.startCode(), map.endCode(), map.startData(), map.endData(), map.startBrk(), map.brk(),
+                    map.startStack(), map.argStart(), map.argEnd(), map.envStart(), map.envEnd()};
+            for (int i = 0; i < fields.length; i++) m.setAtIndex(JAVA_LONG, i, fields[i]);
+            m.set(JAVA_INT, PRCTL_MM_MAP.byteOffset(MemoryLayout.PathElement.groupElement("exe_fd")), -1);
+            if (sys(cs, Nr.PRCTL, PR_SET_MM, PR_SET_MM_MAP, m.address(), PRCTL_MM_MAP.byteSize(), 0, 0) != 0) {
+                throw new PosixException("prctl(PR_SET_MM_MAP)", errno(cs));
+            }
+        }
+    }
+
+    /**
+     * Writes {@code content} at the start of this process's own argument area (the strings
+     * {@code execve(2)} put between {@code arg_start} and {@code arg_end}) and fills the rest of the
+     * area with NUL bytes, as {@code setproctitle(3)} does. Only for the area of
+     * {@link MemoryMap#argStart()}..{@link MemoryMap#argEnd()} read from {@code /proc/self/stat}.
+     *
+     * @param argStart the area's first byte (an address)
+     * @param argEnd   one past its last byte
+     * @param content  the new bytes: NUL-separated arguments ending in a NUL
+     * @throws IllegalArgumentException when {@code content} is longer than the area
+     */
+    public static void overwriteArgumentArea(long argStart, long argEnd, byte[] content) {
+        long size = argEnd - argStart;
+        if (argStart <= 0 || size <= 0 || content.length > size) {
+            throw new IllegalArgumentException("the argument area holds " + size + " bytes, not " + content.length);
+        }
+        MemorySegment area = MemorySegment.ofAddress(argStart).reinterpret(size);
+        MemorySegment.copy(content, 0, area, JAVA_BYTE, 0, content.length);
+        area.asSlice(content.length).fill((byte) 0);
     }
 
     /** @return true if the fd is a terminal ({@code isatty(3)}) */
@@ -496,16 +570,32 @@ public final class Libc {
      *                         process group before exec ({@code posix_spawn_file_actions_addtcsetpgrp_np},
      *                         glibc ≥ 2.35); -1 for none
      * @param stdinFromDevNull true: the child's stdin is {@code /dev/null} (opened read-only)
+     * @param keptDescriptors  the fds the child keeps (the ones the init was started with), in
+     *                         ascending order; every other fd is closed in the child
      */
-    public record SpawnOptions(boolean newProcessGroup, int foregroundTty, boolean stdinFromDevNull) {
-        /** Plain options: same process group, no terminal hand-over, stdout inherited. */
-        public static final SpawnOptions PLAIN = new SpawnOptions(false, -1, false);
+    public record SpawnOptions(boolean newProcessGroup, int foregroundTty, boolean stdinFromDevNull,
+                               List<Integer> keptDescriptors) {
+        /** Only the standard descriptors 0, 1 and 2 are kept. */
+        public static final List<Integer> STANDARD_DESCRIPTORS = List.of(0, 1, 2);
+        /** Plain options: same process group, no terminal hand-over, fds 0-2 inherited. */
+        public static final SpawnOptions PLAIN = new SpawnOptions(false, -1, false, STANDARD_DESCRIPTORS);
+
+        /** @throws IllegalArgumentException when {@code keptDescriptors} is not ascending and non-negative */
+        public SpawnOptions {
+            keptDescriptors = List.copyOf(keptDescriptors);
+            for (int i = 0; i < keptDescriptors.size(); i++) {
+                if (keptDescriptors.get(i) < 0 || (i > 0 && keptDescriptors.get(i) <= keptDescriptors.get(i - 1))) {
+                    throw new IllegalArgumentException("kept descriptors must be ascending and >= 0: " + keptDescriptors);
+                }
+            }
+        }
     }
 
     /**
      * Starts a program with {@code posix_spawnp(3)}: looked up on the PATH of {@code envp}'s caller
      * (glibc searches the init's own PATH), with an empty signal mask, every signal at its default
-     * disposition, every fd ≥ 3 closed, and optionally a new process group. No Java code runs in the child.
+     * disposition, every fd but {@link SpawnOptions#keptDescriptors} closed, and optionally a new
+     * process group. No Java code runs in the child.
      *
      * @param file the program: a name searched on the init's PATH, or a path (with a {@code /}); raw bytes
      * @param argv the arguments, argv[0] first; raw bytes, no NULs
@@ -540,8 +630,19 @@ public final class Libc {
                     if (options.newProcessGroup()) {
                         check("posix_spawnattr_setpgroup", fn(Spawn.SPAWNATTR_SETPGROUP, cs, attr, 0, 0, 0, 0, 0));
                     }
+                    // every fd below the highest kept one that is not kept (the JVM's own, e.g.
+                    // lib/modules, or a stdin that was closed when the init started), then all above it
+                    List<Integer> kept = options.keptDescriptors();
+                    int highest = kept.isEmpty() ? -1 : kept.getLast();
+                    for (int fd = 0, k = 0; fd < highest; fd++) {
+                        if (kept.get(k) == fd) {
+                            k++;
+                            continue;
+                        }
+                        check("posix_spawn_file_actions_addclose", fn(FileActions.ADDCLOSE, cs, actions, fd, 0, 0, 0, 0));
+                    }
                     check("posix_spawn_file_actions_addclosefrom_np",
-                            fn(FileActions.ADDCLOSEFROM, cs, actions, 3, 0, 0, 0, 0));
+                            fn(FileActions.ADDCLOSEFROM, cs, actions, Math.max(highest + 1, 0), 0, 0, 0, 0));
                     if (options.foregroundTty() >= 0) {
                         check("posix_spawn_file_actions_addtcsetpgrp_np",
                                 fn(FileActions.ADDTCSETPGRP, cs, actions, options.foregroundTty(), 0, 0, 0, 0));

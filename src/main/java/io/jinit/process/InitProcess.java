@@ -4,11 +4,17 @@ import io.jinit.bytes.RawStrings;
 import io.jinit.posix.Libc;
 import io.jinit.posix.PosixException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.SequencedMap;
 
 /**
@@ -17,6 +23,137 @@ import java.util.SequencedMap;
  */
 public final class InitProcess {
     private InitProcess() {}
+
+    /** The name (comm) the init's threads named after the JVM's launcher ({@code java}) get. */
+    static final String JVM_THREAD_NAME = "java";
+    /** How many bytes of a name the kernel keeps ({@code TASK_COMM_LEN} less the NUL). */
+    private static final int COMM_BYTES = 15;
+    /** How often {@link #showAs} tries again when the program break moved while it set the memory map. */
+    private static final int MEMORY_MAP_TRIES = 3;
+
+    /**
+     * The fds this process was started with: every fd open now except the JVM's own (those that
+     * name a file of the runtime image, {@code java.home}, e.g. {@code lib/modules}). Call it first
+     * thing in {@code main}, before the init opens anything: children then get exactly these
+     * ({@link Reaper#start(List)}), as with phusion's my_init, and a descriptor that was closed
+     * when the init started (a closed stdin the JVM's first open took) stays closed in them.
+     *
+     * @return the fds, ascending; {@code [0, 1, 2]} when {@code /proc/self/fd} cannot be read
+     */
+    public static List<Integer> inheritedDescriptors() {
+        Path fds = Path.of("/proc/self/fd");
+        String home = Path.of(System.getProperty("java.home", "/nonexistent")).toAbsolutePath().normalize() + "/";
+        List<Integer> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
+            String self = fds.toRealPath().toString();
+            for (Path entry : entries) {
+                int fd;
+                try {
+                    fd = Integer.parseInt(entry.getFileName().toString());
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                String target;
+                try {
+                    target = Files.readSymbolicLink(entry).toString();
+                } catch (IOException gone) {
+                    continue; // closed meanwhile
+                }
+                // the listing's own descriptor, and the files of the JVM
+                if (target.equals(self) || target.startsWith(home)) continue;
+                out.add(fd);
+            }
+        } catch (IOException e) {
+            return List.of(0, 1, 2);
+        }
+        out.sort(null);
+        return List.copyOf(out);
+    }
+
+    /**
+     * Makes the init look like {@code argv} from outside: {@code /proc/PID/cmdline} (what
+     * {@code ps}, {@code pgrep -f}, {@code docker top} show) becomes exactly {@code argv}, NUL
+     * separated, and the name ({@code /proc/PID/comm}, what {@code ps -o comm}, {@code pgrep},
+     * {@code pidof}, {@code top} show) of the threads named {@code java} becomes {@code argv[0]}'s
+     * last path element (at most 15 bytes). The JVM's own command line (its options, the
+     * launcher's arguments) is overwritten in place, as {@code setproctitle(3)} does, and the
+     * area's end is moved to the new end ({@code prctl(2) PR_SET_MM_MAP}, no capability needed).
+     *
+     * @param argv the command line to show, e.g. {@code /sbin/my_init --quiet -- cmd}; raw bytes
+     * @return why it was done only in part (e.g. the kernel refused to move the end: then the
+     *     command line is right but followed by NUL bytes), or empty when all of it was done
+     */
+    public static Optional<String> showAs(List<byte[]> argv) {
+        if (argv.isEmpty()) return Optional.of("no command line to show");
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        for (byte[] arg : argv) {
+            content.writeBytes(arg);
+            content.write(0);
+        }
+        byte[] bytes = content.toByteArray();
+        List<String> problems = new ArrayList<>();
+        try {
+            Libc.MemoryMap map = memoryMap();
+            Libc.overwriteArgumentArea(map.argStart(), map.argEnd(), bytes);
+            setArgumentEnd(map, map.argStart() + bytes.length);
+        } catch (IOException | PosixException | IllegalArgumentException e) {
+            problems.add("command line: " + e.getMessage());
+        }
+        byte[] first = argv.getFirst();
+        int slash = -1;
+        for (int i = 0; i < first.length; i++) if (first[i] == '/') slash = i;
+        byte[] name = Arrays.copyOfRange(first, slash + 1, Math.min(first.length, slash + 1 + COMM_BYTES));
+        try {
+            renameThreads(name);
+        } catch (IOException e) {
+            problems.add("name: " + e.getMessage());
+        }
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+    }
+
+    /** Sets the memory map with a new {@code arg_end}, again when the program break moved meanwhile (malloc in another thread). */
+    private static void setArgumentEnd(Libc.MemoryMap read, long argEnd) {
+        for (int i = 0; ; i++) {
+            long brk = Libc.programBreak();
+            Libc.setMemoryMap(new Libc.MemoryMap(read.startCode(), read.endCode(), read.startData(), read.endData(),
+                    read.startBrk(), brk, read.startStack(), read.argStart(), argEnd, read.envStart(), read.envEnd()));
+            if (Libc.programBreak() == brk || i + 1 == MEMORY_MAP_TRIES) return;
+        }
+    }
+
+    /** The memory map as {@code proc(5)} {@code /proc/self/stat} shows it to the process itself. */
+    private static Libc.MemoryMap memoryMap() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.ISO_8859_1);
+        // fields after the command name in parentheses (which may hold blanks and parentheses)
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ");
+        // f[0] is field 3 (state): field n is f[n - 3]
+        try {
+            return new Libc.MemoryMap(field(f, 26), field(f, 27), field(f, 45), field(f, 46), field(f, 47), 0,
+                    field(f, 28), field(f, 48), field(f, 49), field(f, 50), field(f, 51));
+        } catch (RuntimeException e) {
+            throw new IOException("cannot read the memory map from /proc/self/stat: " + e.getMessage(), e);
+        }
+    }
+
+    private static long field(String[] fields, int n) {
+        return Long.parseUnsignedLong(fields[n - 3]);
+    }
+
+    /** Renames every thread of this process whose name is the JVM launcher's ({@code java}). */
+    private static void renameThreads(byte[] name) throws IOException {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                Path comm = task.resolve("comm");
+                try {
+                    if (Files.readString(comm, StandardCharsets.ISO_8859_1).strip().equals(JVM_THREAD_NAME)) {
+                        Files.write(comm, name);
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+    }
 
     /** @return this process's PID ({@code getpid(2)}); 1 when the init is PID 1 of its namespace */
     public static int pid() {

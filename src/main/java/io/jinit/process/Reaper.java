@@ -63,13 +63,26 @@ public final class Reaper implements AutoCloseable {
     private final AtomicInteger injectedFailures = new AtomicInteger();
     private volatile int injectedErrno;
 
-    private Reaper() {
+    /** The fds every child keeps (the ones the init was started with), ascending. */
+    private final List<Integer> keptDescriptors;
+
+    private Reaper(List<Integer> keptDescriptors) {
+        this.keptDescriptors = List.copyOf(keptDescriptors);
         thread = Thread.ofPlatform().name("jinit-reaper").daemon(true).unstarted(this::run);
     }
 
-    /** @return a started reaper; there must be only one per process */
+    /** @return a started reaper whose children keep only fds 0, 1 and 2; there must be only one per process */
     public static Reaper start() {
-        Reaper r = new Reaper();
+        return start(Libc.SpawnOptions.STANDARD_DESCRIPTORS);
+    }
+
+    /**
+     * @param keptDescriptors the fds every child keeps, ascending ({@link InitProcess#inheritedDescriptors}):
+     *                        every other fd is closed in each child
+     * @return a started reaper; there must be only one per process
+     */
+    public static Reaper start(List<Integer> keptDescriptors) {
+        Reaper r = new Reaper(keptDescriptors);
         r.thread.start();
         return r;
     }
@@ -199,7 +212,7 @@ public final class Reaper implements AutoCloseable {
 
     /**
      * Starts a command as a child ({@code posix_spawnp(3)} with a clean child: empty signal mask,
-     * default dispositions, only fds 0-2, optionally its own process group). A program without a
+     * default dispositions, only the fds the reaper was told to keep, optionally its own process group). A program without a
      * {@code /} is looked up on the command's own {@code PATH} (as {@code execvp(3)} does); a file
      * that is not a binary and has no {@code #!} is run by {@code /bin/sh}.
      *
@@ -209,7 +222,8 @@ public final class Reaper implements AutoCloseable {
      */
     public ChildProcess spawn(Command command) throws CannotExecuteException {
         String program = resolve(command);
-        var options = new Libc.SpawnOptions(true, command.foregroundTty(), !command.keepsTerminal() && Libc.isatty(0));
+        var options = new Libc.SpawnOptions(true, command.foregroundTty(), !command.keepsTerminal() && Libc.isatty(0),
+                keptDescriptors);
         lock.lock();
         try {
             int pid;
