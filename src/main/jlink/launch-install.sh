@@ -43,7 +43,8 @@ case $prefix in
     exit 1 ;;
 esac
 main=$(cat "$image/lib/launch/main")
-signals=HUP,INT,QUIT,USR1,USR2,ALRM,TERM,CONT,TSTP,TTIN,TTOU,WINCH
+# 63: FaultRelay.RELAY, which carries a SEGV, BUS, FPE or ILL sent with kill(2)
+signals=HUP,INT,QUIT,USR1,USR2,ALRM,TERM,CONT,TSTP,TTIN,TTOU,WINCH,63
 
 write() { # FILE LINE
   if [ "$(printf '%s' "$2" | wc -c)" -gt 255 ]; then

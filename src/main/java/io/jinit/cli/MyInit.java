@@ -20,6 +20,7 @@ import io.jinit.bytes.RawStrings;
 import java.util.List;
 import java.util.Optional;
 import java.util.SequencedMap;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -34,6 +35,9 @@ public final class MyInit {
 
     /** System property set by the build's AOT training run: exit through the JVM, which writes the cache. */
     static final String AOT_TRAINING_PROPERTY = "jinit.aot.training";
+
+    /** System property of the tests only: {@code segv} makes a real fault right after the start (FaultRelayIT). */
+    static final String TEST_FAULT_PROPERTY = "jinit.test.fault";
 
     /** Exit status for a command line or environment that cannot be used (nothing was started). */
     static final int USAGE_ERROR = 2;
@@ -65,6 +69,9 @@ public final class MyInit {
         // The environment is read once, for the options and the Env phase, and given back what
         // the launcher took from it (the container's JVM variables).
         SequencedMap<String, String> env = InitProcess.environment();
+        // A fault signal sent with kill must not be taken for a crash of the JVM
+        Optional<String> faults = InitProcess.relayFaultSignals();
+        if ("segv".equals(System.getProperty(TEST_FAULT_PROPERTY))) InitProcess.faultForTest();
         LauncherArguments launcher = LauncherArguments.parse(RawArguments.of(args), env);
         launcher.restore(env);
         SignalMode.restore(env);
@@ -76,7 +83,7 @@ public final class MyInit {
         String[] raw = launcher.args().toArray(String[]::new);
         int status;
         try {
-            status = run(raw, env, abort, router, logRef, inherited, disguise);
+            status = run(raw, env, abort, router, logRef, inherited, Stream.of(disguise, faults).flatMap(Optional::stream).reduce((a, b) -> a + "; " + b));
         } catch (InterruptedException e) {
             status = 1;
         }
@@ -90,7 +97,7 @@ public final class MyInit {
     }
 
     private static int run(String[] args, SequencedMap<String, String> env, Abort abort, SignalRouter router,
-                           AtomicReference<EventLog> logRef, List<Integer> inherited, Optional<String> disguise)
+                           AtomicReference<EventLog> logRef, List<Integer> inherited, Optional<String> problems)
             throws InterruptedException {
         CommandSpec spec = OptionTable.commandSpec(OptionTable.versionLines());
         CommandLine cl = OptionTable.commandLine(spec);
@@ -120,7 +127,7 @@ public final class MyInit {
             return USAGE_ERROR;
         }
         logRef.set(log);
-        disguise.ifPresent(why -> log.debug("boot.name", "The command line is shown only in part: " + why));
+        problems.ifPresent(why -> log.debug("boot.outside", "Not all of the init's outside is as it should be: " + why));
         log.debug("boot.fds", "Children get the descriptors the init was started with: " + inherited, "fds", inherited);
         if (config.skipRunit() && config.mainCommand().isEmpty()) {
             log.error("usage", "When --skip-runit is given, you must also pass a main command.");

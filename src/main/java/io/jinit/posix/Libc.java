@@ -147,6 +147,10 @@ public final class Libc {
         static final long EXIT_GROUP = X86_64 ? 231 : 94;
         static final long WAITID = X86_64 ? 247 : 95;
         static final long BRK = X86_64 ? 12 : 214;
+        static final long RT_SIGACTION = X86_64 ? 13 : 134;
+        static final long MMAP = X86_64 ? 9 : 222;
+        static final long MPROTECT = X86_64 ? 10 : 226;
+        static final long GETUID = X86_64 ? 102 : 174;
     }
 
     // The two downcall handles: made on first use (a holder class is initialised when first
@@ -749,6 +753,100 @@ public final class Libc {
                 if (n < 0 && errno(cs) == Errno.EINTR) continue;
                 throw new PosixException("read(signalfd)", n < 0 ? errno(cs) : Errno.EIO);
             }
+        }
+    }
+
+    /** The fields of a {@code struct signalfd_siginfo} ({@code signalfd(2)}) that the init looks at. */
+    private static final StructLayout SIGNALFD_SIGINFO = MemoryLayout.structLayout(
+            JAVA_INT.withName("ssi_signo"), JAVA_INT.withName("ssi_errno"), JAVA_INT.withName("ssi_code"),
+            JAVA_INT.withName("ssi_pid"), MemoryLayout.paddingLayout(32), JAVA_LONG.withName("ssi_ptr"),
+            MemoryLayout.paddingLayout(SIGNALFD_SIGINFO_SIZE - 56)).withName("signalfd_siginfo");
+
+    /**
+     * One signal as a signalfd reports it.
+     *
+     * @param signo the signal number
+     * @param code  {@code ssi_code}: {@code SI_USER} (0) for kill(2), {@code SI_QUEUE} (-1) for sigqueue(3),
+     *              {@code SI_KERNEL} (0x80), or a signal-specific code (e.g. {@code CLD_EXITED})
+     * @param pid   the sender's PID ({@code ssi_pid}; 0 when it is outside the init's PID namespace)
+     * @param value the value a sigqueue(3) sent ({@code ssi_ptr})
+     */
+    public record SignalInfo(int signo, int code, int pid, long value) {}
+
+    /**
+     * Reads one signal from a signalfd, blocking until one is pending (retries on EINTR).
+     *
+     * @param fd a descriptor from {@link #signalfd}
+     * @return the signal and who sent it
+     * @throws PosixException from {@code read(2)}
+     */
+    public static SignalInfo readSignalInfo(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment info = arena.allocate(SIGNALFD_SIGINFO);
+            while (true) {
+                long n = sys(cs, Nr.READ, fd, info.address(), SIGNALFD_SIGINFO_SIZE, 0, 0, 0);
+                if (n == SIGNALFD_SIGINFO_SIZE) {
+                    return new SignalInfo(info.get(JAVA_INT, 0), info.get(JAVA_INT, 8), info.get(JAVA_INT, 12),
+                            info.get(JAVA_LONG, SIGNALFD_SIGINFO.byteOffset(MemoryLayout.PathElement.groupElement("ssi_ptr"))));
+                }
+                if (n < 0 && errno(cs) == Errno.EINTR) continue;
+                throw new PosixException("read(signalfd)", n < 0 ? errno(cs) : Errno.EIO);
+            }
+        }
+    }
+
+    /** @return this process's real user ID ({@code getuid(2)}) */
+    public static int getuid() {
+        return (int) sys(Nr.GETUID, 0, 0, 0);
+    }
+
+    /**
+     * Reads and/or sets a signal's disposition the kernel's way ({@code rt_sigaction(2)}, 8-byte
+     * mask): {@code newAction} and {@code oldAction} point at a kernel {@code struct sigaction}
+     * (x86-64: handler, flags, restorer, mask; 32 bytes).
+     *
+     * @param signal    the signal number
+     * @param newAction the address of the new disposition, or 0 to only read it
+     * @param oldAction where to store the current one, or 0
+     * @throws PosixException EINVAL for a bad signal (SIGKILL, SIGSTOP)
+     */
+    static void rtSigaction(int signal, long newAction, long oldAction) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            if (sys(cs, Nr.RT_SIGACTION, signal, newAction, oldAction, KERNEL_SIGSET_SIZE, 0, 0) != 0) {
+                throw new PosixException("rt_sigaction", errno(cs));
+            }
+        }
+    }
+
+    /**
+     * Maps anonymous memory ({@code mmap(2)} with no file).
+     *
+     * @param length bytes
+     * @param prot   {@code PROT_*} bits
+     * @param flags  {@code MAP_*} bits
+     * @return the address
+     * @throws PosixException ENOMEM
+     */
+    static long mapAnonymous(long length, int prot, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            long addr = sys(cs, Nr.MMAP, 0, length, prot, flags, -1, 0);
+            if (addr == -1) throw new PosixException("mmap", errno(cs));
+            return addr;
+        }
+    }
+
+    /**
+     * Changes the protection of mapped memory ({@code mprotect(2)}).
+     *
+     * @throws PosixException EACCES (e.g. a policy forbids executable memory), EINVAL, ENOMEM
+     */
+    static void protect(long address, long length, int prot) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            if (sys(cs, Nr.MPROTECT, address, length, prot, 0, 0, 0) != 0) throw new PosixException("mprotect", errno(cs));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.jinit.process;
 
 import io.jinit.bytes.RawStrings;
+import io.jinit.posix.FaultRelay;
 import io.jinit.posix.Libc;
 import io.jinit.posix.PosixException;
 
@@ -153,6 +154,22 @@ public final class InitProcess {
                 }
             }
         }
+    }
+
+    /**
+     * Keeps a SIGSEGV, SIGBUS, SIGFPE or SIGILL that someone sends with {@code kill(2)} from being
+     * taken for a crash: it reaches the signalfd like any other signal ({@link FaultRelay}), while
+     * a real fault still ends the init with HotSpot's report on stderr.
+     *
+     * @return why it could not be arranged (then such a signal still ends the init), or empty
+     */
+    public static Optional<String> relayFaultSignals() {
+        return FaultRelay.install(Libc.getpid(), Libc.getuid());
+    }
+
+    /** Test hook: a real SIGSEGV in the init ({@link FaultRelay#faultForTest}); system property {@code jinit.test.fault=segv} only. */
+    public static void faultForTest() {
+        FaultRelay.faultForTest();
     }
 
     /** @return this process's PID ({@code getpid(2)}); 1 when the init is PID 1 of its namespace */

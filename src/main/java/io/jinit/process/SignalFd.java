@@ -1,5 +1,6 @@
 package io.jinit.process;
 
+import io.jinit.posix.FaultRelay;
 import io.jinit.posix.Libc;
 
 import java.io.IOException;
@@ -27,9 +28,12 @@ public final class SignalFd {
 
     private SignalFd() {}
 
-    /** @return {@link #SIGNALS} as a bit set, bit {@code n-1} for signal {@code n} */
+    /**
+     * @return {@link #SIGNALS} and {@link FaultRelay#RELAY} (which carries a fault signal someone sent)
+     *     as a bit set, bit {@code n-1} for signal {@code n}
+     */
     public static long mask() {
-        long m = 0;
+        long m = 1L << (FaultRelay.RELAY - 1);
         for (Signal s : SIGNALS) m |= 1L << (s.number() - 1);
         return m;
     }
@@ -69,11 +73,14 @@ public final class SignalFd {
      */
     public static void start(SignalRouter router) {
         int fd = Libc.signalfd(mask());
+        int self = Libc.getpid();
         Thread.ofPlatform().name("jinit-signalfd").daemon(true).start(() -> {
             while (true) {
                 int number;
                 try {
-                    number = Libc.readSignal(fd);
+                    Libc.SignalInfo info = Libc.readSignalInfo(fd);
+                    // a SEGV, BUS, FPE or ILL sent with kill(2) arrives relayed (FaultRelay)
+                    number = FaultRelay.relayed(info, self).orElse(info.signo());
                 } catch (RuntimeException e) {
                     // never seen; keep the only way TERM reaches the init alive, without spinning
                     System.err.println("*** my_init: reading the signalfd failed: " + e.getMessage());

@@ -96,4 +96,29 @@ class OutsideViewIT {
             docker("docker", "rm", "-f", id);
         }
     }
+
+    @Test
+    void dockerKillWithAFaultSignalDoesNotKillTheInit() {
+        It.requireDocker();
+        String id = runDetached(It.BASE, "/sbin/my_init", "-v");
+        try {
+            It.await(Duration.ofSeconds(30), "runsvdir", () -> exec(id, "pgrep -x runsvdir || true").contains("\n"));
+            for (String signal : List.of("SEGV", "BUS", "FPE", "ILL")) {
+                It.CommandResult kill = docker("docker", "kill", "-s", signal, id);
+                assertThat(kill.status()).as(kill.output()).isZero();
+            }
+            It.await(Duration.ofSeconds(30), "the init's -v line for each",
+                    () -> docker("docker", "logs", id).output().contains("*** Received SIGILL."));
+            assertThat(exec(id, "kill -0 1 && echo alive")).isEqualTo("alive\n");
+            It.CommandResult stop = docker("docker", "stop", "-t", "20", id);
+            assertThat(stop.status()).as(stop.output()).isZero();
+            It.CommandResult waited = docker("docker", "wait", id);
+            String logs = docker("docker", "logs", id).output();
+            assertThat(waited.output().strip()).as(logs).isEqualTo("2");
+            assertThat(logs).contains("*** Received SIGSEGV.", "*** Received SIGBUS.", "*** Received SIGFPE.",
+                    "*** Init system aborted.").doesNotContain("fatal error");
+        } finally {
+            docker("docker", "rm", "-f", id);
+        }
+    }
 }
