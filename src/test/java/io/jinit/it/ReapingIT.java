@@ -74,7 +74,7 @@ class ReapingIT extends InitTestBase {
                     .isEmpty();
             assertThat(second).as("during kill-all only the init and the TERM-ignoring straggler are left\n"
                             + run.describeNow())
-                    .extracting(ProcFs.Proc::comm).containsExactlyInAnyOrder("java", "sleep");
+                    .extracting(ProcFs.Proc::comm).containsExactlyInAnyOrder("my_init", "sleep");
             Result r = run.await();
             assertThat(r.exitCode()).as(r::describe).isZero();
             assertThat(r.logLines()).as(r::describe)

@@ -32,7 +32,7 @@ class ExampleUsageIT {
             assertThat(s.state()).isEqualTo(ServiceStatus.State.RUN);
         });
         assertThat(app.containerEnvironment().value("GREETING")).hasValue("hello world");
-        assertThat(app.execInContainer("cat", "/proc/1/comm").getStdout()).isEqualTo("java\n");
+        assertThat(app.execInContainer("cat", "/proc/1/comm").getStdout()).isEqualTo("my_init\n");
 
         // docker stop -t 10: my_init stops the services and exits 2 ("Init system aborted.")
         assertThat(app.stopGracefully(Duration.ofSeconds(10))).isEqualTo(2);

@@ -41,7 +41,7 @@ class SubreaperIT {
             List<Proc> ps = It.ps(c);
             Proc pid1 = ps.stream().filter(p -> p.pid() == 1).findFirst().orElseThrow();
             assertThat(pid1.comm()).as("PID 1 in %s", ps).isIn("docker-init", "tini");
-            Proc myInit = ps.stream().filter(p -> p.comm().equals("java") && p.args().contains("io.jinit"))
+            Proc myInit = ps.stream().filter(p -> p.comm().equals("my_init") && p.args().startsWith("/sbin/my_init"))
                     .findFirst().orElseThrow(() -> new AssertionError("no my_init in " + ps));
             assertThat(myInit.pid()).as("my_init is not PID 1").isNotEqualTo(1);
             assertThat(myInit.ppid()).as("my_init is tini's child").isEqualTo(1);
