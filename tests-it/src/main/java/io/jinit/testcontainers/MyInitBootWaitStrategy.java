@@ -52,7 +52,11 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>when the container exits before boot is done: a startup script failed (my_init exits 1),
  *       the services were not ready, or the main command ended on its own (use
- *       {@link MyInitContainer#expectingExit()} for such a container);</li>
+ *       {@link MyInitContainer#expectingExit()} for such a container); an out-of-memory kill
+ *       (Docker's {@code State.OOMKilled}) is named with the container's memory limit;</li>
+ *   <li>at once, when runit cannot supervise an awaited service (runsv's
+ *       {@code runsv NAME: fatal: REASON}, e.g. {@code unable to open supervise/lock} on a
+ *       read-only root file system or as a non-root user), naming the service and quoting runsv;</li>
  *   <li>early, when runit restarted an awaited service {@value #CRASH_LIMIT} times (a crash loop),
  *       naming the service, and whether its {@code run} file lacks the executable bit;</li>
  *   <li>when a service named with {@link #forServices(String...)} does not exist;</li>

@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #awaitExit(Duration)} for a main command that ends on its own, and
  *       {@link #expectingExit()} for containers that may exit before {@code start()} looked.</li>
  *   <li>{@link #containerEnvironment()} and {@link #services()}: the files my_init writes and
- *       runit's view of the services.</li>
+ *       runit's view of the services; {@link #initLog()}: the init's log as events.</li>
  * </ul>
  *
  * <p>Nothing else is changed: pull policy, network, mounts and the command are Testcontainers'
