@@ -266,12 +266,17 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
         }
     }
 
-    /** runsv(8)'s last words: {@code runsv NAME: fatal: REASON}. */
-    private static final Pattern RUNSV_FATAL = Pattern.compile("^runsv (\\S+): fatal: (.+)$", Pattern.MULTILINE);
+    /**
+     * runsv(8)'s last words about its {@code supervise/} directory: {@code runsv NAME: fatal:
+     * unable to (open|lock|mkdir|readlink|mkfifo ...) supervise...}. Its other fatal line, {@code
+     * unable to start ./run}, is a crash loop, reported as such.
+     */
+    private static final Pattern RUNSV_FATAL =
+            Pattern.compile("^runsv (\\S+): fatal: (unable to [^\\n]*supervise[^\\n]*)$", Pattern.MULTILINE);
 
     /**
      * Finds a service that runit cannot supervise: runsv wrote {@code runsv NAME: fatal: REASON}
-     * and exited (e.g. {@code unable to open supervise/lock: read-only file system} on a read-only
+     * about the service's {@code supervise/} directory and exited (e.g. {@code unable to open supervise/lock: read-only file system} on a read-only
      * root file system, {@code unable to mkdir supervise: access denied} as a non-root user).
      * runsvdir starts it again every few seconds, with the same result, so waiting is pointless.
      *

@@ -69,8 +69,12 @@ class HelperApiTest {
                         + " supervise/lock: read-only file system\""));
         assertThat(MyInitBootWaitStrategy.runsvFatal(logs, Set.of("web", "db"))).isPresent();
         assertThat(MyInitBootWaitStrategy.runsvFatal(logs, Set.of("db"))).as("not awaited").isEmpty();
-        assertThat(MyInitBootWaitStrategy.runsvFatal("a service printed: runsv web: fatal: x\n", null))
-                .as("only whole lines of runsv").isEmpty();
+        assertThat(MyInitBootWaitStrategy.runsvFatal("a service printed: runsv web: fatal: unable to open supervise/lock\n",
+                null)).as("only whole lines of runsv").isEmpty();
+        assertThat(MyInitBootWaitStrategy.runsvFatal("runsv web: fatal: unable to start ./run: access denied\n", null))
+                .as("a run that cannot be started is a crash loop, reported as such").isEmpty();
+        assertThat(MyInitBootWaitStrategy.runsvFatal("runsv db: fatal: unable to mkdir supervise: read-only file system\n",
+                null)).hasValueSatisfying(m -> assertThat(m).startsWith("service db cannot be supervised"));
     }
 
     @Test
