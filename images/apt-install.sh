@@ -5,7 +5,7 @@
 #   WHY   what needs them, for the messages (e.g. "starting a Docker daemon")
 # Does nothing for packages already installed (dpkg-query). Needs root and apt-get; without
 # them it fails with a one-line error that names the packages.
-# Exit status: 0 when every package is installed, 1 otherwise.
+# Exit status: 0 when every package is installed, 1 otherwise (one line names the packages).
 set -euo pipefail
 
 say() { echo "apt-install: $*" >&2; }
@@ -25,4 +25,5 @@ command -v apt-get >/dev/null || die "$why needs ${missing[*]}, and there is no 
 say "$why needs ${missing[*]}: installing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2
-apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
+  || die "$why needs ${missing[*]}, and apt-get could not install them (see above: no network, or no such package in its sources?)"

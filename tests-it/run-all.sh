@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # jinit's one test command (README "Tests"): everything, in order, from a clean checkout.
+#   0. tests-it/install-deps.sh      the Debian packages the build and the tests need, when
+#                                    missing (runit, tini, dumb-init, docker.io, JDK 17, ...;
+#                                    as root with apt-get; fails naming them otherwise)
 #   1. mvn -B verify $FULL_COUNTS    at the repository root: unit tests, PID-1 tests of the
 #                                    binary (failsafe) with the full storm counts of issues 4
 #                                    and 11, and target/image (the jlink runtime)
 #   2. bash images/build.sh          the Docker images jinit/base:latest from target/image
 #                                    and jinit/baseimage:latest FROM it (--no-maven: step 1
 #                                    just built target/image)
-#   1b. the jinit-testcontainers helper alone with Debian's JDK 17 (profile java17): compiled
-#                                    for release 17, its unit tests run on JDK 17, and the jar is
-#                                    checked to be Java 17 bytecode (class major version 61) with
-#                                    -sources and -javadoc jars beside it
+#   1b. the jinit-testcontainers helper alone (tests-it/helper/pom.xml) with Debian's JDK 17:
+#                                    compiled for release 17, its unit tests run on JDK 17, and the
+#                                    jar is checked to be Java 17 bytecode (class major version 61)
+#                                    with -sources and -javadoc jars beside it
 #   3. mvn -B verify -f tests-it/pom.xml
-#                                    the jinit-testcontainers helper's unit tests, then the
-#                                    integration suite in real containers
+#                                    the integration suite in real containers
 # Fails (never skips) when Docker does not answer: images/build.sh starts dockerd when none
 # answers, and the suite fails when Docker is unreachable.
 #
@@ -40,6 +42,9 @@ FULL_COUNTS="-Djinit.storm.full=true -Djinit.ttyRuns=200 -Djinit.reaper.race.rou
 [ "${JINIT_SHORT_COUNTS:-0}" = 1 ] && FULL_COUNTS=""
 
 cd "$repo"
+step "0/3 tests-it/install-deps.sh (the Debian packages the tests need)"
+bash tests-it/install-deps.sh
+
 step "1/3 mvn -B verify ${FULL_COUNTS:-(short counts)} (unit and PID-1 tests, target/image)"
 # shellcheck disable=SC2086
 mvn -B verify $FULL_COUNTS
@@ -47,19 +52,14 @@ mvn -B verify $FULL_COUNTS
 say "reliability checks of this run:"
 bash tests-it/reliability-report.sh
 
-step "1b/3 the Testcontainers helper on JDK 17 (mvn -P java17 package)"
+step "1b/3 the Testcontainers helper on JDK 17 (mvn -f tests-it/helper/pom.xml package)"
 jdk17=${JINIT_JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
-if [ ! -x "$jdk17/bin/javac" ] && [ -z "${JINIT_JDK17:-}" ] && [ "$(id -u)" -eq 0 ]; then
-  say "installing Debian's JDK 17 (openjdk-17-jdk-headless; maven brings only its JRE)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless >/dev/null \
-    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless >/dev/null; }
-fi
 if [ ! -x "$jdk17/bin/javac" ]; then
   say "ERROR: no JDK 17 at $jdk17 (apt-get install openjdk-17-jdk-headless, or set JINIT_JDK17)"
   exit 1
 fi
-JAVA_HOME=$jdk17 PATH="$jdk17/bin:$PATH" mvn -B -P java17 -f tests-it/pom.xml package
-helper_jar=tests-it/target/java17/jinit-testcontainers-0.1.0-SNAPSHOT.jar
+JAVA_HOME=$jdk17 PATH="$jdk17/bin:$PATH" mvn -B -f tests-it/helper/pom.xml package
+helper_jar=tests-it/helper/target/jinit-testcontainers-0.1.0-SNAPSHOT.jar
 for extra in sources javadoc; do
   [ -s "${helper_jar%.jar}-$extra.jar" ] || { say "ERROR: no ${helper_jar%.jar}-$extra.jar"; exit 1; }
 done

@@ -7,23 +7,39 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The init's events in a container's stderr, in either of its log formats: {@code *** message}
- * lines (my_init's, the default) or one JSON object per line ({@code --log-format=json}, with
- * {@code event} and {@code message} fields). Text lines carry no event name, so events are
- * recognised there by their message, which is the same text in both formats.
+ * The init's log: its events in a container's stderr, in either of its log formats:
+ * {@code *** message} lines (my_init's, the default) or one JSON object per line
+ * ({@code --log-format=json}, with {@code event}, {@code level} and {@code message} fields).
+ * Text lines carry no event name, so events are recognised there by their message, which is the
+ * same text in both formats. This is the parser {@link MyInitBootWaitStrategy} decides with;
+ * {@link MyInitContainer#initLog()} reads a container's, in the format its my_init writes.
  *
- * @param events the init's events in order
+ * <p>Lines that are not the init's (a service's or the main command's output, runit's messages)
+ * are left out. Example:
+ * <pre>{@code
+ * InitLog log = container.initLog();
+ * assertThat(log.messages()).contains("Running /etc/my_init.d/10_setup...");
+ * }</pre>
+ *
+ * @param events the init's events in the order it logged them; never null
  */
-record InitLog(List<Event> events) {
+public record InitLog(List<Event> events) {
 
     /**
-     * One event.
+     * One event of the init.
      *
      * @param name    the JSON {@code event} field (e.g. {@code main.start}); empty for a text line
-     * @param level   the JSON {@code level} field; empty for a text line
-     * @param message the message without the {@code *** } prefix
+     * @param level   the JSON {@code level} field (e.g. {@code info}, {@code error}); empty for a
+     *                text line
+     * @param message the message without the {@code *** } prefix, e.g.
+     *                {@code Runit started as PID 22}
      */
-    record Event(String name, String level, String message) {
+    public record Event(String name, String level, String message) {
+    }
+
+    /** @param events the events; copied */
+    public InitLog {
+        events = List.copyOf(events);
     }
 
     private static final Pattern JSON_STRING_FIELD =
@@ -37,11 +53,14 @@ record InitLog(List<Event> events) {
     /**
      * Reads the events from a container's stderr; lines that are not the init's are left out.
      *
-     * @param stderr the container's stderr so far
-     * @param json   whether the init writes JSON lines
-     * @return the events
+     * @param stderr the container's stderr so far (lines ending in {@code \n}; a last line without
+     *               one is read too)
+     * @param json   whether the init writes JSON lines ({@code --log-format=json} or
+     *               {@code MY_INIT_LOG_FORMAT=json}); {@code *** } lines are read in both cases (the
+     *               init writes its one-line errors before the log starts that way)
+     * @return the events in order
      */
-    static InitLog parse(String stderr, boolean json) {
+    public static InitLog parse(String stderr, boolean json) {
         List<Event> out = new ArrayList<>();
         for (String line : stderr.lines().toList()) {
             if (line.startsWith("*** ")) {
@@ -67,7 +86,20 @@ record InitLog(List<Event> events) {
                 out.add(new Event(name, level, message));
             }
         }
-        return new InitLog(List.copyOf(out));
+        return new InitLog(out);
+    }
+
+    /** @return the events' messages in order, e.g. {@code Booting runit daemon...} */
+    public List<String> messages() {
+        return events.stream().map(Event::message).toList();
+    }
+
+    /**
+     * @param name a JSON event name, e.g. {@code services.ready}
+     * @return the events of that name in order; empty for a text log (its lines carry no name)
+     */
+    public List<Event> named(String name) {
+        return events.stream().filter(e -> e.name().equals(name)).toList();
     }
 
     /**

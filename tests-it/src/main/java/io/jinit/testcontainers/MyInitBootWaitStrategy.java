@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Waits until {@code my_init} has finished booting and the services are ready.
@@ -50,7 +52,11 @@ import java.util.TreeSet;
  * <ul>
  *   <li>when the container exits before boot is done: a startup script failed (my_init exits 1),
  *       the services were not ready, or the main command ended on its own (use
- *       {@link MyInitContainer#expectingExit()} for such a container);</li>
+ *       {@link MyInitContainer#expectingExit()} for such a container); an out-of-memory kill
+ *       (Docker's {@code State.OOMKilled}) is named with the container's memory limit;</li>
+ *   <li>at once, when runit cannot supervise an awaited service (runsv's
+ *       {@code runsv NAME: fatal: REASON}, e.g. {@code unable to open supervise/lock} on a
+ *       read-only root file system or as a non-root user), naming the service and quoting runsv;</li>
  *   <li>early, when runit restarted an awaited service {@value #CRASH_LIMIT} times (a crash loop),
  *       naming the service, and whether its {@code run} file lacks the executable bit;</li>
  *   <li>when a service named with {@link #forServices(String...)} does not exist;</li>
@@ -229,6 +235,10 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
                             + ")";
                 }
             } else {
+                Optional<String> unsupervised = runsvFatal(waitStrategyTarget.getLogs(), services);
+                if (unsupervised.isPresent()) {
+                    throw new ContainerLaunchException(unsupervised.get() + "\nlast log lines:\n" + tail());
+                }
                 String why = runitNotReady(cmd.serviceDir(), crashes);
                 if (cmd.waitForServices().isPresent() && !cmd.quiet()) {
                     // the init's verdict: ready, or (--services-not-ready=warn) going on without them
@@ -254,6 +264,38 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
             }
             sleep();
         }
+    }
+
+    /**
+     * runsv(8)'s last words about its {@code supervise/} directory: {@code runsv NAME: fatal:
+     * unable to (open|lock|mkdir|readlink|mkfifo ...) supervise...}. Its other fatal line, {@code
+     * unable to start ./run}, is a crash loop, reported as such.
+     */
+    private static final Pattern RUNSV_FATAL =
+            Pattern.compile("^runsv (\\S+): fatal: (unable to [^\\n]*supervise[^\\n]*)$", Pattern.MULTILINE);
+
+    /**
+     * Finds a service that runit cannot supervise: runsv wrote {@code runsv NAME: fatal: REASON}
+     * about the service's {@code supervise/} directory and exited (e.g. {@code unable to open supervise/lock: read-only file system} on a read-only
+     * root file system, {@code unable to mkdir supervise: access denied} as a non-root user).
+     * runsvdir starts it again every few seconds, with the same result, so waiting is pointless.
+     *
+     * @param logs     the container's output so far (runsv writes to the init's stderr)
+     * @param services the awaited services; null for every service
+     * @return the reason to fail, naming the service and quoting runsv; empty when there is none
+     */
+    static Optional<String> runsvFatal(String logs, Set<String> services) {
+        Matcher m = RUNSV_FATAL.matcher(logs);
+        while (m.find()) {
+            String name = m.group(1);
+            if (services == null || services.contains(name)) {
+                return Optional.of("service " + name + " cannot be supervised: runsv says \"" + m.group(0).strip()
+                        + "\" (runsv needs to create and lock the service's supervise/ directory: a read-only"
+                        + " root file system or a non-root user prevents it; make supervise/ a writable directory,"
+                        + " e.g. a tmpfs, or a symbolic link to one)");
+            }
+        }
+        return Optional.empty();
     }
 
     /** @return null when the awaited services are ready, otherwise the reason */
@@ -441,8 +483,12 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
 
     private ContainerLaunchException exitedEarly(MyInitCommandLine cmd) {
         Long code = null;
+        String oom = "";
         try {
-            code = waitStrategyTarget.getCurrentContainerInfo().getState().getExitCodeLong();
+            InspectContainerResponse info = waitStrategyTarget.getCurrentContainerInfo();
+            code = info.getState().getExitCodeLong();
+            oom = outOfMemory(info.getState().getOOMKilled(),
+                    info.getHostConfig() == null ? null : info.getHostConfig().getMemory());
         } catch (RuntimeException ignored) {
             // container already removed
         }
@@ -453,7 +499,7 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
         } catch (RuntimeException e) {
             log = new InitLog(List.of());
         }
-        String status = "my_init exited with status " + code;
+        String status = "my_init exited with status " + code + oom;
         Optional<InitLog.Event> mainExited = log.mainExited();
         if (mainExited.isPresent()) {
             return new ContainerLaunchException("the main command exited on its own before start() returned: '"
@@ -463,18 +509,37 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
         }
         Optional<InitLog.Event> script = log.scriptFailed();
         if (script.isPresent()) {
-            return new ContainerLaunchException("container exited with status " + code + " before my_init finished booting:"
-                    + " a startup script failed: " + script.get().message() + "\nlast log lines:\n" + tail);
+            return new ContainerLaunchException("container exited with status " + code + oom
+                    + " before my_init finished booting: a startup script failed: " + script.get().message() + "\nlast log lines:\n" + tail);
         }
         Optional<InitLog.Event> failed = log.mainNotStarted().or(log::servicesNotReady);
         if (failed.isPresent()) {
-            return new ContainerLaunchException("container exited with status " + code + " before my_init finished booting: "
-                    + failed.get().message() + "\nlast log lines:\n" + tail);
+            return new ContainerLaunchException("container exited with status " + code + oom
+                    + " before my_init finished booting: " + failed.get().message() + "\nlast log lines:\n" + tail);
         }
         String hint = cmd.main().isEmpty() ? "" : " If the main command (" + String.join(" ", cmd.main())
                 + ") ends on its own, call expectingExit() before start() and read the status with awaitExit(Duration).";
-        return new ContainerLaunchException("container exited with status " + code + " before my_init finished booting."
-                + hint + "\nlast log lines:\n" + tail);
+        return new ContainerLaunchException("container exited with status " + code + oom
+                + " before my_init finished booting." + hint + "\nlast log lines:\n" + tail);
+    }
+
+    /**
+     * Names an out-of-memory kill: Docker sets {@code State.OOMKilled} when the kernel's OOM killer
+     * killed a process of the container (the init, exit status 137, or a child such as a startup
+     * script's, which then fails).
+     *
+     * @param oomKilled   inspect's {@code State.OOMKilled}; null when Docker did not say
+     * @param memoryLimit inspect's {@code HostConfig.Memory} in bytes; null or 0 when unlimited
+     * @return {@code " (out of memory: ...)"} to append to the exit status, or {@code ""}
+     */
+    static String outOfMemory(Boolean oomKilled, Long memoryLimit) {
+        if (!Boolean.TRUE.equals(oomKilled)) {
+            return "";
+        }
+        String limit = memoryLimit == null || memoryLimit <= 0 ? "no memory limit set on the container"
+                : "the container's memory limit is " + memoryLimit + " bytes (" + (memoryLimit >> 20) + " MiB)";
+        return " (out of memory: the kernel's OOM killer killed a process of the container, Docker's"
+                + " State.OOMKilled is true; " + limit + ")";
     }
 
     private void awaitExit(Duration limit) {

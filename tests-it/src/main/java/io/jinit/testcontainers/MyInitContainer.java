@@ -9,6 +9,7 @@ import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.utility.DockerImageName;
 
@@ -24,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #awaitExit(Duration)} for a main command that ends on its own, and
  *       {@link #expectingExit()} for containers that may exit before {@code start()} looked.</li>
  *   <li>{@link #containerEnvironment()} and {@link #services()}: the files my_init writes and
- *       runit's view of the services.</li>
+ *       runit's view of the services; {@link #initLog()}: the init's log as events.</li>
  * </ul>
  *
  * <p>Nothing else is changed: pull policy, network, mounts and the command are Testcontainers'
@@ -77,14 +79,31 @@ public class MyInitContainer extends GenericContainer<MyInitContainer> {
      * A container of the given image, with the boot wait strategy.
      *
      * @param image an image whose command runs {@code my_init}, e.g. {@code jinit/base:latest}
+     * @throws IllegalStateException when Testcontainers older than {@value #MINIMUM_TESTCONTAINERS}
+     *                               is on the class path
      */
     public MyInitContainer(DockerImageName image) {
         super(requireSupportedTestcontainers(image));
         waitingFor(new MyInitBootWaitStrategy());
     }
 
+    /**
+     * A container of an image that is made when the container starts, as
+     * {@code GenericContainer(Future)} takes it, e.g.
+     * {@code new MyInitContainer(new ImageFromDockerfile().withDockerfileFromBuilder(b ->
+     * b.from("jinit/base:latest").cmd("/sbin/my_init").build()))}; with the boot wait strategy.
+     *
+     * @param image the image name, once built (e.g. an {@code ImageFromDockerfile})
+     * @throws IllegalStateException when Testcontainers older than {@value #MINIMUM_TESTCONTAINERS}
+     *                               is on the class path
+     */
+    public MyInitContainer(Future<String> image) {
+        super(requireSupportedTestcontainers(image));
+        waitingFor(new MyInitBootWaitStrategy());
+    }
+
     /** Refuses Testcontainers older than 2.0 before GenericContainer runs into a missing method. */
-    private static DockerImageName requireSupportedTestcontainers(DockerImageName image) {
+    private static <T> T requireSupportedTestcontainers(T image) {
         checkTestcontainersVersion(GenericContainer.class.getPackage().getImplementationVersion());
         return image;
     }
@@ -121,6 +140,8 @@ public class MyInitContainer extends GenericContainer<MyInitContainer> {
      * A container of the given image, with the boot wait strategy.
      *
      * @param image an image name such as {@code jinit/base:latest}
+     * @throws IllegalStateException when Testcontainers older than {@value #MINIMUM_TESTCONTAINERS}
+     *                               is on the class path
      */
     public MyInitContainer(String image) {
         this(DockerImageName.parse(image));
@@ -300,10 +321,7 @@ public class MyInitContainer extends GenericContainer<MyInitContainer> {
             throw new IllegalStateException("services() needs a running container, but container " + id + " is "
                     + state.getStatus() + " (exit status " + state.getExitCodeLong() + ")");
         }
-        InspectContainerResponse info = getContainerInfo();
-        MyInitCommandLine cmd = MyInitCommandLine.parse(info.getPath(),
-                info.getArgs() == null ? List.of() : List.of(info.getArgs()),
-                MyInitCommandLine.environment(info.getConfig() == null ? null : info.getConfig().getEnv()));
+        MyInitCommandLine cmd = commandLine();
         try {
             ExecResult r = execInContainer("sh", "-c", SERVICES_PROBE, "services", cmd.serviceDir());
             if (r.getExitCode() != 0) {
@@ -318,6 +336,31 @@ public class MyInitContainer extends GenericContainer<MyInitContainer> {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing services", e);
         }
+    }
+
+    /**
+     * The init's log so far: its events in the container's stderr, parsed as the boot wait
+     * parses them, in the format my_init writes here (text, or JSON with
+     * {@code --log-format=json} / {@code MY_INIT_LOG_FORMAT=json}, read from the container's
+     * command line and environment). Works on a running and on a stopped (not yet removed)
+     * container; lines that are not the init's are left out.
+     *
+     * @return the events in order
+     * @throws IllegalStateException when the container was not started
+     * @throws com.github.dockerjava.api.exception.DockerException when Docker cannot give the
+     *         logs (e.g. the container was removed)
+     */
+    public InitLog initLog() {
+        requireContainerId();
+        return InitLog.parse(getLogs(OutputFrame.OutputType.STDERR), commandLine().json());
+    }
+
+    /** How my_init runs here: the command line and MY_INIT_* variables of the started container. */
+    private MyInitCommandLine commandLine() {
+        InspectContainerResponse info = getContainerInfo();
+        return MyInitCommandLine.parse(info.getPath(),
+                info.getArgs() == null ? List.of() : List.of(info.getArgs()),
+                MyInitCommandLine.environment(info.getConfig() == null ? null : info.getConfig().getEnv()));
     }
 
     /** Parses the "service UP NAME" / "status LINE" pairs printed by the probes. */

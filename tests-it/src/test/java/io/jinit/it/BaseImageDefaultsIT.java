@@ -29,10 +29,14 @@ class BaseImageDefaultsIT {
         It.requireDocker();
         It.CommandResult image = It.run(List.of("docker", "run", "--rm", "--pull", "never", "--network", "none",
                 BASEIMAGE, "sh", "-c", "ls /etc/ssh/ssh_host_* 2>/dev/null | wc -l; stat -c %a /root/.ssh; "
-                        + "test -e /root/.ssh/authorized_keys && echo has-keys || echo no-keys"),
+                        + "test -e /root/.ssh/authorized_keys && echo has-keys || echo no-keys; "
+                        // as a Dockerfile's RUN would: nothing while sshd is disabled, unless -f
+                        + "/etc/my_init.d/00_regen_ssh_host_keys.sh; ls /etc/ssh/ssh_host_* 2>/dev/null | wc -l; "
+                        + "/etc/my_init.d/00_regen_ssh_host_keys.sh -f >/dev/null 2>&1; ls /etc/ssh/ssh_host_*_key | wc -l"),
                 Map.of(), Duration.ofSeconds(60));
-        assertThat(image.output()).as("the image: no host keys, /root/.ssh 0700, nothing authorized")
-                .isEqualTo("0\n700\nno-keys\n");
+        assertThat(image.output()).as("the image: no host keys, /root/.ssh 0700, nothing authorized; "
+                        + "00_regen_ssh_host_keys.sh makes none while sshd is down, -f makes the three")
+                .isEqualTo("0\n700\nno-keys\n0\n3\n");
 
         try (MyInitContainer c = It.myInit(BASEIMAGE).withMyInitCommand("--enable-insecure-key")) {
             c.start();
@@ -42,22 +46,27 @@ class BaseImageDefaultsIT {
                     "enable_insecure_key: INSECURE key authorized for root in /root/.ssh/authorized_keys (its private half is public)",
                     "enable_insecure_key: note: sshd is disabled; enable it with: rm -f /etc/service/sshd/down",
                     "*** Running /etc/my_init.d/00_regen_ssh_host_keys.sh...");
+            // sshd is disabled: no host keys, so no seconds of ssh-keygen at every boot (issue 20)
+            assertThat(stderr).doesNotContain("making the missing SSH host keys");
 
             List<ServiceStatus> services = c.services();
             assertThat(services).extracting(ServiceStatus::name).containsExactly("cron", "sshd", "syslog-ng");
             assertThat(services.get(1).state()).isEqualTo(ServiceStatus.State.DOWN);
             assertThat(services.get(1).normallyUp()).isFalse();
-            assertThat(It.exec(c, "sh", "-c", "ls /etc/ssh/ssh_host_*_key | wc -l")).as("host keys made at boot")
-                    .isEqualTo("3\n");
+            assertThat(It.exec(c, "sh", "-c", "ls /etc/ssh/ssh_host_* 2>/dev/null | wc -l")).as("no host keys made at boot")
+                    .isEqualTo("0\n");
             assertThat(It.exec(c, "stat", "-c", "%a", "/root/.ssh", "/root/.ssh/authorized_keys")).isEqualTo("700\n600\n");
             assertThat(It.readText(c, "/root/.ssh/authorized_keys")).isEqualTo(It.readText(c, "/etc/insecure_key.pub"));
             // running it again adds nothing
             It.exec(c, "enable_insecure_key");
             assertThat(It.readText(c, "/root/.ssh/authorized_keys").lines()).hasSize(1);
 
-            // enable sshd by hand and log in with the insecure private key
+            // enable sshd by hand (its run script makes the missing host keys) and log in with the
+            // insecure private key
             It.exec(c, "sv", "up", "/etc/service/sshd");
             It.await(Duration.ofSeconds(20), "sshd to listen", () -> ssh(c, "true").startsWith("0 "));
+            assertThat(It.exec(c, "sh", "-c", "ls /etc/ssh/ssh_host_*_key | wc -l")).as("keys made by sshd's run")
+                    .isEqualTo("3\n");
             assertThat(ssh(c, "id -un")).isEqualTo("0 root\n");
 
             // a syslog-ng outside runit (started by hand): the post-shutdown hook stops it
@@ -98,8 +107,14 @@ class BaseImageDefaultsIT {
     void buildArgumentsLeaveServicesOut() {
         It.requireDocker();
         String sshCron = build("DISABLE_SSH=1", "DISABLE_CRON=1");
-        try (MyInitContainer c = It.myInit(sshCron)) {
+        // and SYSLOG_NG_STDOUT=0: syslog lines in /var/log/syslog only, not on the container's stdout
+        try (MyInitContainer c = It.myInit(sshCron).withEnv("SYSLOG_NG_STDOUT", "0")) {
             c.start();
+            String token = "not-on-stdout-" + System.nanoTime();
+            It.exec(c, "logger", "-t", "it-logger", token);
+            It.await(Duration.ofSeconds(10), token + " in /var/log/syslog",
+                    () -> It.readText(c, "/var/log/syslog").contains("it-logger: " + token));
+            assertThat(It.logs(c).stdoutText()).doesNotContain(token).doesNotContain("syslog-ng starting up");
             assertThat(c.services()).extracting(s -> s.name() + " " + s.state()).containsExactly("syslog-ng RUN");
             assertThat(It.exec(c, "sh", "-c", "for c in sshd cron logrotate syslog-ng; do "
                     + "command -v $c >/dev/null && echo $c; done; ls /etc/my_init.d"))

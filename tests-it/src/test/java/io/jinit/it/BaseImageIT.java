@@ -34,8 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SSH login over the container's loopback (from {@code docker exec}: the container has no
  * network), syslog, cron, logrotate, setuser, and last {@code docker stop}.
  *
- * <p>Before the boot the test adds what it observes with: a per-minute job in /etc/cron.d, and a
- * runit {@code finish} script in each service that writes how its {@code run} ended
+ * <p>Before the boot the test adds what it observes with: two per-minute jobs in /etc/cron.d (the
+ * second one gets a second hard link from a startup script, as image layers make them: cron refuses
+ * such a file unless the cron service gives it an inode of its own, issue 20), and a runit
+ * {@code finish} script in each service that writes how its {@code run} ended
  * (runsv(8): the exit code, -1 when killed, and the signal number) to /var/log/markers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,6 +55,14 @@ class BaseImageIT {
             echo "exit=$1 signal=$2" > "/var/log/markers/${PWD##*/}"
             """;
     private static final String CRON_JOB = "* * * * * root mkdir -p /var/log/markers && echo fired >> /var/log/markers/cron-job\n";
+    private static final String LINKED_CRON_JOB =
+            "* * * * * root mkdir -p /var/log/markers && echo fired >> /var/log/markers/cron-linked\n";
+    /** Runs before runit, so cron's run script finds /etc/cron.d/it-linked with two links. */
+    private static final String HARD_LINK = """
+            #!/bin/sh
+            ln -f /etc/cron.d/it-linked /root/it-linked-second-name
+            echo "it-hard-link: $(stat -c %h /etc/cron.d/it-linked) links"
+            """;
 
     record KeyPair(String publicKey, String privateKey) {
     }
@@ -68,6 +78,8 @@ class BaseImageIT {
         c = It.myInit(image)
                 .withEnv("WALKTHROUGH_MARKER", ENV_MARKER)
                 .withCopyToContainer(Transferable.of(CRON_JOB, 0644), "/etc/cron.d/it-every-minute")
+                .withCopyToContainer(Transferable.of(LINKED_CRON_JOB, 0644), "/etc/cron.d/it-linked")
+                .withCopyToContainer(Transferable.of(HARD_LINK, 0755), "/etc/my_init.d/05_it_hard_link")
                 .withCopyToContainer(Transferable.of(keys.privateKey(), 0600), "/root/it_id_rsa");
         for (String service : List.of("syslog-ng", "cron", "sshd")) {
             c.withCopyToContainer(Transferable.of(FINISH, 0755), "/etc/service/" + service + "/finish");
@@ -88,9 +100,13 @@ class BaseImageIT {
         String stderr = It.logs(c).stderrText();
         assertThat(stderr.lines().toList()).as("my_init's log:\n%s", stderr).containsSubsequence(
                 "*** Running /etc/my_init.d/00_regen_ssh_host_keys.sh...",
+                // sshd is enabled (the walkthrough removed its down file): keys at the first boot
+                "00_regen_ssh_host_keys.sh: making the missing SSH host keys: rsa ecdsa ed25519",
                 "*** Running /etc/my_init.d/10_syslog-ng.init...",
                 "*** Booting runit daemon...");
         assertThat(stderr).containsPattern("\\*\\*\\* Runit started as PID \\d+");
+        assertThat(It.exec(c, "sh", "-c", "ls /etc/ssh/ssh_host_*_key")).isEqualTo(
+                "/etc/ssh/ssh_host_ecdsa_key\n/etc/ssh/ssh_host_ed25519_key\n/etc/ssh/ssh_host_rsa_key\n");
         assertThat(c.services()).extracting(s -> s.name() + " " + s.state())
                 .containsExactly("cron RUN", "sshd RUN", "syslog-ng RUN");
     }
@@ -134,11 +150,15 @@ class BaseImageIT {
 
     @Test
     @Order(3)
-    void loggerLinesReachVarLogSyslog() {
+    void loggerLinesReachVarLogSyslogAndDockerLogs() {
         String token = "baseimage-it-" + System.nanoTime();
         It.exec(c, "logger", "-t", "it-logger", token);
         It.await(Duration.ofSeconds(10), token + " in /var/log/syslog",
                 () -> It.readText(c, "/var/log/syslog").contains("it-logger: " + token));
+        // and on the container's stdout, as phusion's image does (issue 20): `docker logs`
+        It.await(Duration.ofSeconds(10), token + " on the container's stdout",
+                () -> It.logs(c).stdoutText().lines().anyMatch(l -> l.endsWith(" it-logger: " + token)));
+        assertThat(It.exec(c, "stat", "-c", "%a", "/dev/null")).as("/dev/null untouched").isEqualTo("666\n");
         assertThat(It.exec(c, "stat", "-c", "%U:%G %a", "/var/log/syslog")).isEqualTo("root:adm 640\n");
     }
 
@@ -153,6 +173,14 @@ class BaseImageIT {
         assertThat(missing.getStderr()).isEqualTo("setuser: no such user: no-such-user (not in the password database)\n");
         assertThat(c.execInContainer("setuser", "nobody").getExitCode()).as("usage error").isEqualTo(2);
         assertThat(c.execInContainer("setuser", "nobody", "no-such-command").getExitCode()).isEqualTo(127);
+        // UID as phusion's setuser exports it (sh, not bash: bash's UID is its own, read-only)
+        assertThat(It.exec(c, "setuser", "nobody", "sh", "-c", "echo $UID")).isEqualTo("65534\n");
+        // a refused identity change (not root: a setuser inside a setuser) is 126 with the reason,
+        // not 127, which means "command not found"
+        Container.ExecResult nested = c.execInContainer("setuser", "nobody", "setuser", "root", "true");
+        assertThat(nested.getExitCode()).as("stderr: %s", nested.getStderr()).isEqualTo(126);
+        assertThat(nested.getStderr()).startsWith("setuser: cannot become root (uid 0, gid 0): setpriv: ")
+                .contains("Operation not permitted");
     }
 
     @Test
@@ -195,10 +223,16 @@ class BaseImageIT {
 
     @Test
     @Order(7)
-    void aCronJobFires() {
+    void cronJobsFireAlsoFromAFileWithTwoHardLinks() {
         // cron's smallest unit is the minute: the job fires at the next minute boundary
         It.await(Duration.ofSeconds(90), "the per-minute job of /etc/cron.d/it-every-minute",
                 () -> It.readText(c, "/var/log/markers/cron-job").startsWith("fired\n"));
+        It.await(Duration.ofSeconds(10), "the per-minute job of the hard-linked /etc/cron.d/it-linked",
+                () -> It.readText(c, "/var/log/markers/cron-linked").startsWith("fired\n"));
+        String output = It.logs(c).stdoutText() + It.logs(c).stderrText();
+        assertThat(output).contains("it-hard-link: 2 links")
+                .contains("cron: /etc/cron.d/it-linked had 2 hard links, which cron refuses: it now has its own copy");
+        assertThat(It.exec(c, "stat", "-c", "%h %U %a", "/etc/cron.d/it-linked")).isEqualTo("1 root 644\n");
         It.await(Duration.ofSeconds(10), "cron's line in /var/log/syslog", () -> {
             String all = It.readText(c, "/var/log/syslog.1") + It.readText(c, "/var/log/syslog");
             return all.contains("(root) CMD (mkdir -p /var/log/markers && echo fired >> /var/log/markers/cron-job)");

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The boot wait's reading of a container (no Docker): my_init's settings from the command line and
  * the MY_INIT_* environment, the init's events in text and JSON logs, the probe's output, crash
- * loops, and the Testcontainers version check. Compiled and run with JDK 17 too (profile java17).
+ * loops, and the Testcontainers version check. Compiled and run with JDK 17 too (tests-it/helper/pom.xml).
  */
 class BootSettingsTest {
 

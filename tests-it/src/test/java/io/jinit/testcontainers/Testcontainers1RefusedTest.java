@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Run by surefire's execution "testcontainers-1" only, with Testcontainers 1.21.3 instead of 2.0.x
- * on the class path (see tests-it/pom.xml): the helper must refuse it at once with a message that
+ * on the class path (see tests-it/helper/pom.xml): the helper must refuse it at once with a message that
  * names both versions, not fail later with a NoSuchMethodError.
  */
 class Testcontainers1RefusedTest {
