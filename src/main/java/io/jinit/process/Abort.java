@@ -11,13 +11,10 @@ import java.util.function.BooleanSupplier;
  * The request to abort the init, made by SIGTERM or SIGINT (my_init's {@code KeyboardInterrupt}),
  * and the one wait of the init that gives way to it: {@link #await}. The first request decides
  * the outcome (exit 2); every request is counted, so a wait can choose to give way only to
- * requests made after it began ({@link #requests}), which is how a shutdown that an abort started
- * is never broken by the next signal. Safe from any thread.
+ * requests made after it began ({@link #fromNow}), which is how a shutdown that an abort started
+ * is never broken by the next signal ({@link Cutoff}). Safe from any thread.
  */
 public final class Abort {
-    /** How often {@link #await} re-checks a condition that nothing {@link #wake}s for (ms scale). */
-    public static final Duration DEFAULT_POLL = Duration.ofMillis(50);
-
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Signal first;
@@ -60,6 +57,11 @@ public final class Abort {
         }
     }
 
+    /** @return the cutoff of a step that begins now: only requests made from now on cut its waits */
+    public Cutoff fromNow() {
+        return new Cutoff.RequestsAfter(requests());
+    }
+
     /** Wakes every {@link #await} to re-check its condition at once (e.g. a child has exited). */
     public void wake() {
         lock.lock();
@@ -72,10 +74,10 @@ public final class Abort {
 
     /**
      * Waits until {@code done} holds, {@code limit} has passed, or an abort is requested, whichever
-     * comes first. {@code done} is checked first, before the abort: a condition that holds wins
-     * over an abort that arrives at the same moment. It is re-checked at every {@link #wake}, every
-     * request, and every {@code poll} (for conditions nobody wakes for: {@code /proc}, runit's
-     * status files).
+     * comes first ({@link Cutoff#ANY_REQUEST}). {@code done} is checked first, before the abort: a
+     * condition that holds wins over an abort that arrives at the same moment. It is re-checked at
+     * every {@link #wake}, every request, and every {@code poll} (for conditions nobody wakes for:
+     * {@code /proc}, runit's status files).
      *
      * @param done  the condition; cheap, no blocking (called with no lock held)
      * @param limit how long to wait at most; null for no limit
@@ -86,39 +88,63 @@ public final class Abort {
      * @throws InterruptedException if the calling thread is interrupted
      */
     public boolean await(BooleanSupplier done, Duration limit, Duration poll) throws AbortedException, InterruptedException {
-        return await(done, limit, poll, 0);
+        return await(done, limit, poll, Cutoff.ANY_REQUEST);
     }
 
     /**
-     * Like {@link #await(BooleanSupplier, Duration, Duration)}, but gives way only to requests
-     * beyond the first {@code after} ones: pass {@link #requests()} taken when a step began to
-     * let only a later TERM/INT cut it short, or {@link Integer#MAX_VALUE} for a wait that no
-     * request cuts short (it still ends by its limit).
+     * Like {@link #await(BooleanSupplier, Duration, Duration)}, but gives way only to the requests
+     * {@code cutoff} names: {@link #fromNow()} taken when a step began lets only a later TERM/INT
+     * cut it short, {@link Cutoff#NO_REQUEST} none (the wait still ends by its limit).
      *
-     * @param after how many requests this wait ignores
-     * @throws AbortedException when more than {@code after} requests have been made while {@code done} did not hold
+     * @param cutoff which requests end the wait
+     * @throws AbortedException when such a request has been made while {@code done} did not hold
      */
-    public boolean await(BooleanSupplier done, Duration limit, Duration poll, int after)
+    public boolean await(BooleanSupplier done, Duration limit, Duration poll, Cutoff cutoff)
             throws AbortedException, InterruptedException {
+        return switch (awaitOrCut(done, limit, poll, cutoff)) {
+            case DONE -> true;
+            case LIMIT -> false;
+            case CUT -> throw new AbortedException(signal().orElseThrow());
+        };
+    }
+
+    /**
+     * Waits until {@code done} holds or {@code limit} has passed, whatever is requested meanwhile
+     * (the {@link Cutoff#NO_REQUEST} wait, which cannot end with {@link AbortedException}).
+     *
+     * @param limit how long to wait at most; null for no limit
+     * @return true when {@code done} holds; false when the limit passed first
+     * @throws InterruptedException if the calling thread is interrupted
+     */
+    public boolean awaitRegardless(BooleanSupplier done, Duration limit, Duration poll) throws InterruptedException {
+        return awaitOrCut(done, limit, poll, Cutoff.NO_REQUEST) == Ended.DONE;
+    }
+
+    /** How the one wait ended. */
+    private enum Ended { DONE, LIMIT, CUT }
+
+    /** The one wait. */
+    private Ended awaitOrCut(BooleanSupplier done, Duration limit, Duration poll, Cutoff cutoff)
+            throws InterruptedException {
         long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, limit.toNanos());
         long pollNanos = Math.max(1_000_000, poll.toNanos());
         while (true) {
-            if (done.getAsBoolean()) return true;
+            if (done.getAsBoolean()) return Ended.DONE;
             lock.lock();
             try {
-                if (requests > after) throw new AbortedException(first);
+                if (cutoff.cuts(requests)) return Ended.CUT;
                 long left = limit == null ? Long.MAX_VALUE : deadline - System.nanoTime();
-                if (left <= 0) return false;
+                if (left <= 0) return Ended.LIMIT;
                 changed.awaitNanos(Math.min(left, pollNanos));
-                if (requests > after) {
+                if (cutoff.cuts(requests)) {
                     // one last look: a condition that holds by now still wins
                     lock.unlock();
                     try {
-                        if (done.getAsBoolean()) return true;
+                        if (done.getAsBoolean()) return Ended.DONE;
                     } finally {
                         lock.lock();
                     }
-                    throw new AbortedException(first);
+                    return Ended.CUT;
                 }
             } finally {
                 lock.unlock();
@@ -127,11 +153,11 @@ public final class Abort {
     }
 
     /**
-     * Sleeps for {@code time} unless an abort beyond {@code after} requests cuts it short.
+     * Sleeps for {@code time} unless a request that {@code cutoff} names cuts it short.
      *
      * @throws AbortedException on such a request
      */
-    public void sleep(Duration time, int after) throws AbortedException, InterruptedException {
-        await(() -> false, time, time, after);
+    public void sleep(Duration time, Cutoff cutoff) throws AbortedException, InterruptedException {
+        await(() -> false, time, time, cutoff);
     }
 }
