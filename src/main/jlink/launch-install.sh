@@ -11,9 +11,13 @@
 #
 # The launcher is three `#!/usr/bin/env -S` lines, no shell, so that nothing between the
 # container runtime's exec and the JVM touches the environment or the arguments:
-#   bin/my_init        blocks the signals the init reads from its signalfd (they wait, blocked,
-#                      until the init reads them: none is lost or handled by HotSpot during the
-#                      JVM's start) and hands JAVA_TOOL_OPTIONS and _JAVA_OPTIONS on as arguments
+#   bin/my_init        blocks every signal (env --block-signal without a list, as the 59 the init
+#                      reads would not fit in a 255-byte #! line; the signals the
+#                      init reads wait, blocked, until it reads them: none is lost or handled by
+#                      HotSpot during the JVM's start; HotSpot unblocks its own, ILL, BUS, FPE,
+#                      SEGV and 60, in its threads; io.jinit.process.SignalPolicy is the table,
+#                      LauncherBlockedSignalsIT checks it) and hands JAVA_TOOL_OPTIONS and
+#                      _JAVA_OPTIONS on as arguments
 #   lib/launch/save    removes those two from the environment, hands on JDK_JAVA_OPTIONS and
 #                      _JAVA_SR_SIGNUM
 #   lib/launch/jvm     removes JDK_JAVA_OPTIONS, moves HotSpot's suspend/resume signal off USR2
@@ -41,7 +45,6 @@ case $prefix in
     exit 1 ;;
 esac
 main=$(cat "$image/lib/launch/main")
-signals=HUP,INT,QUIT,USR1,USR2,ALRM,TERM,CONT,TSTP,TTIN,TTOU,WINCH
 
 write() { # FILE LINE
   if [ "$(printf '%s' "$2" | wc -c)" -gt 255 ]; then
@@ -54,7 +57,7 @@ write() { # FILE LINE
 }
 
 write "$image/bin/my_init" \
-  "#!/usr/bin/env -S --block-signal=$signals $prefix/lib/launch/save +JAVA_TOOL_OPTIONS=\${JAVA_TOOL_OPTIONS} +_JAVA_OPTIONS=\${_JAVA_OPTIONS}"
+  "#!/usr/bin/env -S --block-signal $prefix/lib/launch/save +JAVA_TOOL_OPTIONS=\${JAVA_TOOL_OPTIONS} +_JAVA_OPTIONS=\${_JAVA_OPTIONS}"
 write "$image/lib/launch/save" \
   "#!/usr/bin/env -S -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS $prefix/lib/launch/jvm +JDK_JAVA_OPTIONS=\${JDK_JAVA_OPTIONS} +_JAVA_SR_SIGNUM=\${_JAVA_SR_SIGNUM}"
 write "$image/lib/launch/jvm" \

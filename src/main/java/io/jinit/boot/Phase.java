@@ -232,7 +232,9 @@ public sealed interface Phase {
     /**
      * Run the main command and wait for it; without one, wait for runsvdir. Signals to forward
      * that arrive while the main command starts are held and delivered to it; they are forwarded
-     * while it runs and dropped once it has exited.
+     * while it runs, also while it is being stopped (after SIGTERM/SIGINT or {@code --main-timeout}),
+     * and dropped once it has exited. A SIGTERM/SIGINT during that stop changes nothing in it
+     * (no second stop signal, no early KILL): it only makes the run's outcome aborted (exit 2).
      *
      * @param runit runsvdir; null with {@code --skip-runit}
      */
@@ -257,19 +259,24 @@ public sealed interface Phase {
             }
             long started = System.nanoTime();
             rt.log().debug("main.started", argv.getFirst() + " started as PID " + main.pid(), "pid", main.pid());
-            Optional<WaitStatus> status;
+            Optional<WaitStatus> status = Optional.empty();
+            boolean aborted = false;
             try (var forwarding = rt.signals().forwardingTo(Forwarding.to(main, rt))) {
                 try {
                     status = rt.commands().await(main, rt.config().timeouts().main());
+                } catch (AbortedException e) {
+                    aborted = true;
                 } finally {
                     // the terminal's foreground is the init's again before anything is stopped
                     if (command.foregroundTty() >= 0) ControllingTerminal.takeBack();
                 }
-            } catch (AbortedException e) {
-                stop(main);
-                return shutdown(Outcome.abortedRun());
+                // a stop keeps forwarding (QUIT for a thread dump, CONT) until the main command has exited
+                if (aborted) {
+                    stop(main);
+                    return shutdown(Outcome.abortedRun());
+                }
+                if (status.isEmpty()) return timedOut(main);
             }
-            if (status.isEmpty()) return timedOut(main);
             return exited(main, status.get(), (System.nanoTime() - started) / 1_000_000);
         }
 

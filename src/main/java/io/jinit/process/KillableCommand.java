@@ -92,7 +92,9 @@ public final class KillableCommand {
     }
 
     /**
-     * Stops a child: {@code signal}, then KILL after the kill timeout. Not interrupted by aborts.
+     * Stops a child: {@code signal}, then CONT to its process group (as runit's {@code sv down}
+     * does: a stopped child gets to handle the stop signal at once), then KILL after the kill
+     * timeout. Not interrupted by aborts.
      *
      * @param child   the child
      * @param name    its name in the log lines (my_init says "runit daemon" for runsvdir)
@@ -105,6 +107,8 @@ public final class KillableCommand {
         if (child.status().isPresent()) return child.status().get();
         observer.stopping(name, child);
         child.signal(signal, toGroup);
+        // to the whole group: a TSTP forwarded to the group stopped the child's own children too
+        if (signal != Signal.KILL && signal != Signal.CONT) child.signal(Signal.CONT, true);
         Optional<WaitStatus> status = uninterrupted(child, killTimeout);
         if (status.isPresent()) return status.get();
         observer.forcing(name, child);
