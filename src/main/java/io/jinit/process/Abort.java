@@ -19,6 +19,8 @@ public final class Abort {
     private final Condition changed = lock.newCondition();
     private Signal first;
     private int requests;
+    /** Counts requests and {@link #wake}s, so a wait never sleeps through one made while it looked. */
+    private long wakes;
 
     /** Requests the abort: the first call decides the signal reported; each call is counted and wakes every wait. */
     public void request(Signal signal) {
@@ -26,6 +28,7 @@ public final class Abort {
         try {
             if (first == null) first = signal;
             requests++;
+            wakes++;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -66,6 +69,7 @@ public final class Abort {
     public void wake() {
         lock.lock();
         try {
+            wakes++;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -81,7 +85,8 @@ public final class Abort {
      *
      * @param done  the condition; cheap, no blocking (called with no lock held)
      * @param limit how long to wait at most; null for no limit
-     * @param poll  the longest time between two checks of {@code done}
+     * @param poll  the longest time between two checks of {@code done}; null for none (a condition
+     *              that someone always {@link #wake}s for, such as a child's exit: no timed wake-up)
      * @return true when {@code done} holds; false when the limit passed first
      * @throws AbortedException when an abort was requested (at any time, also before the call) while
      *     {@code done} did not hold; it names the first request's signal
@@ -127,15 +132,23 @@ public final class Abort {
     private Ended awaitOrCut(BooleanSupplier done, Duration limit, Duration poll, Cutoff cutoff)
             throws InterruptedException {
         long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, limit.toNanos());
-        long pollNanos = Math.max(1_000_000, poll.toNanos());
+        long pollNanos = poll == null ? Long.MAX_VALUE : Math.max(1_000_000, poll.toNanos());
         while (true) {
+            long seen;
+            lock.lock();
+            try {
+                seen = wakes;
+            } finally {
+                lock.unlock();
+            }
             if (done.getAsBoolean()) return Ended.DONE;
             lock.lock();
             try {
                 if (cutoff.cuts(requests)) return Ended.CUT;
                 long left = limit == null ? Long.MAX_VALUE : deadline - System.nanoTime();
                 if (left <= 0) return Ended.LIMIT;
-                changed.awaitNanos(Math.min(left, pollNanos));
+                // a wake-up since the look above: look again at once
+                if (wakes == seen) changed.awaitNanos(Math.min(left, pollNanos));
                 if (cutoff.cuts(requests)) {
                     // one last look: a condition that holds by now still wins
                     lock.unlock();

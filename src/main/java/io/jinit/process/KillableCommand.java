@@ -21,9 +21,6 @@ public final class KillableCommand {
         void forcing(String name, ChildProcess child);
     }
 
-    /** The longest time between two looks at a child's exit when no wake-up comes (it always does). */
-    static final Duration CHILD_POLL = Duration.ofSeconds(1);
-
     private final Reaper reaper;
     private final Abort abort;
     private final Duration killTimeout;
@@ -87,7 +84,8 @@ public final class KillableCommand {
             throws AbortedException, InterruptedException {
         CompletableFuture<WaitStatus> exit = child.onExit();
         exit.thenRun(abort::wake);
-        if (!abort.await(exit::isDone, limit, CHILD_POLL, cutoff)) return Optional.empty();
+        // no poll: the child's exit wakes the wait, so an idle init makes no timed wake-up
+        if (!abort.await(exit::isDone, limit, null, cutoff)) return Optional.empty();
         return Optional.of(exit.join());
     }
 
@@ -167,7 +165,7 @@ public final class KillableCommand {
     private Optional<WaitStatus> uninterrupted(ChildProcess child, Duration limit) throws InterruptedException {
         CompletableFuture<WaitStatus> exit = child.onExit();
         exit.thenRun(abort::wake);
-        if (!abort.awaitRegardless(exit::isDone, limit, CHILD_POLL)) return Optional.empty();
+        if (!abort.awaitRegardless(exit::isDone, limit, null)) return Optional.empty();
         return Optional.of(exit.join());
     }
 }
