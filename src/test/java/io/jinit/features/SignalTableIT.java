@@ -54,8 +54,10 @@ class SignalTableIT {
     @Test
     void everyThreadOfTheInitBlocksEverySignalItReads() throws Exception {
         Result r = Init.in(root).asPid1().args("--skip-runit", "--", "sh", "-c",
-                "grep -h SigBlk /proc/1/task/*/status > $M/blocked").run();
+                "grep -h SigBlk /proc/1/task/*/status > $M/blocked; tr '\\0' ' ' < /proc/1/cmdline > $M/cmdline").run();
         assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(Files.readString(root.resolve("cmdline"))).as("the launcher blocked enough: the JVM did not re-execute "
+                + "itself to block the rest").doesNotContain("-Djinit.signalfd");
         List<String> lines = Shell.lines(root.resolve("blocked"));
         assertThat(lines).as("one line per thread").hasSizeGreaterThan(3);
         for (String line : lines) {
