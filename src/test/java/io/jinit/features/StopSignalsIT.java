@@ -39,38 +39,43 @@ class StopSignalsIT {
 
     @Test
     void quitDuringTheStopAfterTermReachesTheMainCommand() throws Exception {
-        Path main = quitEndsMain();
-        try (Running init = Init.in(root).asPid1().env("KILL_PROCESS_TIMEOUT", KILL_TIMEOUT)
-                .args("--skip-runit", "--", "sh", main.toString()).start()) {
-            Shell.awaitFile(root.resolve("main.ready"), init);
-            init.signal("TERM");
-            Shell.await("the main command's TERM", Duration.ofSeconds(20),
-                    () -> Shell.lines(root.resolve("main.got")).contains("TERM"));
-            long t0 = System.nanoTime();
-            init.signal("QUIT");
-            Result r = init.await();
-            assertThat(Shell.lines(root.resolve("main.got"))).as(r.describe()).containsExactly("TERM", "QUIT");
-            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
-            assertThat(r.stderr()).as(r.describe()).doesNotContain("did not shut down in time");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as(r.describe()).isLessThan(Duration.ofSeconds(10));
-        }
+        quitDuringTheStop(2, "--skip-runit");
     }
 
     @Test
     void quitDuringTheStopAfterTheMainTimeoutReachesTheMainCommand() throws Exception {
+        quitDuringTheStop(124, "--skip-runit", "--main-timeout", "1s");
+    }
+
+    /**
+     * Starts {@link #quitEndsMain()} with {@code args}; without {@code --main-timeout} the test
+     * sends TERM to start the stop. Once the main command has its TERM, QUIT sent to the init
+     * must reach it (it then exits), long before the KILL.
+     */
+    private void quitDuringTheStop(int exitStatus, String... args) throws Exception {
         Path main = quitEndsMain();
+        boolean timeout = java.util.Arrays.asList(args).contains("--main-timeout");
         try (Running init = Init.in(root).asPid1().env("KILL_PROCESS_TIMEOUT", KILL_TIMEOUT)
-                .args("--skip-runit", "--main-timeout", "1s", "--", "sh", main.toString()).start()) {
-            Shell.await("the main command's TERM after --main-timeout", Duration.ofSeconds(30),
+                .args(Fixtures.withMain(java.util.List.of("sh", main.toString()), args)).start()) {
+            Shell.awaitFile(root.resolve("main.ready"), init);
+            if (!timeout) init.signal("TERM");
+            Shell.await("the main command's TERM", Duration.ofSeconds(30),
                     () -> Shell.lines(root.resolve("main.got")).contains("TERM"));
             long t0 = System.nanoTime();
             init.signal("QUIT");
-            Result r = init.await();
-            assertThat(Shell.lines(root.resolve("main.got"))).as(r.describe()).containsExactly("TERM", "QUIT");
-            assertThat(r.exitCode()).as(r.describe()).isEqualTo(124);
-            assertThat(r.stderr()).as(r.describe()).doesNotContain("did not shut down in time");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as(r.describe()).isLessThan(Duration.ofSeconds(10));
+            stoppedByItself(init.await(), t0, exitStatus, "TERM", "QUIT");
         }
+    }
+
+    /**
+     * The main command stopped by itself (no KILL) within 10 s of {@code t0}, having noted
+     * {@code got}; the init exited {@code exitStatus}.
+     */
+    private void stoppedByItself(Result r, long t0, int exitStatus, String... got) {
+        assertThat(Shell.lines(root.resolve("main.got"))).as(r.describe()).containsExactly(got);
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(exitStatus);
+        assertThat(r.stderr()).as(r.describe()).doesNotContain("did not shut down in time");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as(r.describe()).isLessThan(Duration.ofSeconds(10));
     }
 
     /** Not PID 1 (as nobody), so that the test sees the main command's PID and its state. */
@@ -89,11 +94,7 @@ class StopSignalsIT {
                     () -> "T".equals(Shell.state(pid)));
             long t0 = System.nanoTime();
             init.signal("TERM");
-            Result r = init.await();
-            assertThat(Shell.lines(root.resolve("main.got"))).as(r.describe()).containsExactly("TERM");
-            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
-            assertThat(r.stderr()).as(r.describe()).doesNotContain("did not shut down in time");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as(r.describe()).isLessThan(Duration.ofSeconds(10));
+            stoppedByItself(init.await(), t0, 2, "TERM");
         }
     }
 
@@ -113,11 +114,9 @@ class StopSignalsIT {
             Shell.awaitFile(root.resolve("main.ready"), init);
             init.signal("TERM");
             Shell.awaitFile(root.resolve("term"), init);
+            long t0 = System.nanoTime();
             init.signal("TERM");
-            Result r = init.await();
-            assertThat(Shell.lines(root.resolve("main.got"))).as(r.describe()).containsExactly("TERM", "bye");
-            assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
-            assertThat(r.stderr()).as(r.describe()).doesNotContain("did not shut down in time");
+            stoppedByItself(init.await(), t0, 2, "TERM", "bye");
         }
     }
 }
