@@ -49,6 +49,8 @@ public final class Reaper {
     /** Signalled after every pass that reaped a child or found none left. */
     private final Condition reaped = lock.newCondition();
     private final Map<Integer, ChildProcess> children = new HashMap<>();
+    /** Children reaped by a pass whose statuses that pass has not completed yet (guarded by the lock). */
+    private int completing;
     private volatile Consumer<String> errors = message -> System.err.println("*** " + message);
     /** Test hook: runs on the reaping thread with an exited child's PID, before the pass reaps it. */
     private volatile IntConsumer afterLook;
@@ -65,7 +67,8 @@ public final class Reaper {
      * Never throws for a failed wait: it is reported, and another pass is asked for after
      * {@link #ERROR_PAUSE} (a SIGCHLD sent to this process).
      *
-     * @return true when this process has no child at all ({@code waitpid} reported ECHILD)
+     * @return true when this process has no child at all ({@code waitpid} reported ECHILD) and the
+     *     status of every child reaped so far, by this pass or another thread's, has been completed
      */
     public boolean reap() {
         List<ChildProcess> done = new ArrayList<>();
@@ -91,14 +94,25 @@ public final class Reaper {
                     }
                 }
             } catch (PosixException e) {
-                if (e.errno() == Errno.ECHILD) none = true;
+                // no child left, and every status reaped by any pass is out
+                if (e.errno() == Errno.ECHILD) none = completing == 0;
                 else failure = e;
             } finally {
-                if (!done.isEmpty() || none) reaped.signalAll();
+                completing += done.size();
+                if (none) reaped.signalAll();
                 lock.unlock();
             }
         }
         for (int i = 0; i < done.size(); i++) done.get(i).complete(statuses.get(i));
+        if (!done.isEmpty()) {
+            lock.lock();
+            try {
+                completing -= done.size();
+                reaped.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
         if (failure != null) failed(failure);
         return none;
     }

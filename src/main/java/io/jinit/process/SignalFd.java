@@ -25,11 +25,12 @@ import java.util.function.Consumer;
  * before {@link #start} are pending and are read first.
  *
  * <p>The loop survives anything a signal's handling throws (a forward whose {@code kill(2)}
- * fails, an error): one line to the error sink, and it reads the next signal. A read that fails
- * is reported and retried after {@link #READ_PAUSE}, so it never spins.
+ * fails, an error): one line to the error sink, and it reads the next signal; a SIGCHLD whose
+ * pass failed is asked for again (sent to this process) after {@link #READ_PAUSE}. A read that
+ * fails is reported and retried after {@link #READ_PAUSE}, so it never spins.
  */
 public final class SignalFd implements AutoCloseable {
-    /** How long the loop pauses after a failed {@code read(2)} before it reads again. */
+    /** How long the loop pauses after a failed {@code read(2)} or reaping pass before it tries again. */
     public static final Duration READ_PAUSE = Duration.ofMillis(100);
 
     private final int fd;
@@ -104,6 +105,11 @@ public final class SignalFd implements AutoCloseable {
                 router.deliver(number);
             } catch (Throwable e) {
                 report(errors, "Handling " + Signal.nameOf(number) + " failed (" + e + "); going on.");
+                if (number == Signal.CHLD.number()) {
+                    // the exits it stood for may not all be reaped: ask for another pass, without spinning
+                    pause();
+                    Libc.kill(Libc.getpid(), number);
+                }
             }
         }
         Libc.close(fd);
