@@ -16,7 +16,7 @@
 #                      init reads wait, blocked, until it reads them: none is lost or handled by
 #                      HotSpot during the JVM's start; HotSpot unblocks its own, ILL, BUS, FPE,
 #                      SEGV and 60, in its threads; io.jinit.process.SignalPolicy is the table,
-#                      LauncherBlockedSignalsIT checks it) and hands JAVA_TOOL_OPTIONS and
+#                      features/SignalTableIT checks it) and hands JAVA_TOOL_OPTIONS and
 #                      _JAVA_OPTIONS on as arguments
 #   lib/launch/save    removes those two from the environment, hands on JDK_JAVA_OPTIONS and
 #                      _JAVA_SR_SIGNUM
