@@ -11,10 +11,14 @@
 #
 # The launcher is three `#!/usr/bin/env -S` lines, no shell, so that nothing between the
 # container runtime's exec and the JVM touches the environment or the arguments:
-#   bin/my_init        blocks the signals the init reads from its signalfd (they wait, blocked,
-#                      until the init reads them: none is lost or handled by HotSpot during the
-#                      JVM's start), moves JAVA_TOOL_OPTIONS and _JAVA_OPTIONS into the carrier
-#                      variables JINIT_JTO and JINIT_JO
+#   bin/my_init        blocks every signal (env --block-signal without a list: the 59 the init
+#                      reads would not fit in a 255-byte #! line); the signals the init reads wait,
+#                      blocked, until it reads them: none is lost or handled by HotSpot during the
+#                      JVM's start; HotSpot unblocks its own, ILL, BUS, FPE, SEGV and 60, in its
+#                      threads (io.jinit.process.SignalPolicy is the table, SignalPolicyTest checks
+#                      it; 63 carries a fault signal sent with kill, io.jinit.posix.FaultRelay);
+#                      moves JAVA_TOOL_OPTIONS and _JAVA_OPTIONS into the carrier variables
+#                      JINIT_JTO and JINIT_JO
 #   lib/launch/save    moves JDK_JAVA_OPTIONS and _JAVA_SR_SIGNUM into JINIT_JDK and JINIT_SR, and
 #                      moves HotSpot's suspend/resume signal off USR2 (_JAVA_SR_SIGNUM=60)
 #   lib/launch/jvm     execs bin/java -Xrs -m MODULE/MAIN (read from lib/launch/main; the JVM's
@@ -43,8 +47,6 @@ case $prefix in
     exit 1 ;;
 esac
 main=$(cat "$image/lib/launch/main")
-# 63: FaultRelay.RELAY, which carries a SEGV, BUS, FPE or ILL sent with kill(2)
-signals=HUP,INT,QUIT,USR1,USR2,ALRM,TERM,CONT,TSTP,TTIN,TTOU,WINCH,63
 
 write() { # FILE LINE
   if [ "$(printf '%s' "$2" | wc -c)" -gt 255 ]; then
@@ -57,7 +59,7 @@ write() { # FILE LINE
 }
 
 write "$image/bin/my_init" \
-  "#!/usr/bin/env -S --block-signal=$signals -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS JINIT_JTO=\${JAVA_TOOL_OPTIONS} JINIT_JO=\${_JAVA_OPTIONS} $prefix/lib/launch/save"
+  "#!/usr/bin/env -S --block-signal -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS JINIT_JTO=\${JAVA_TOOL_OPTIONS} JINIT_JO=\${_JAVA_OPTIONS} $prefix/lib/launch/save"
 write "$image/lib/launch/save" \
   "#!/usr/bin/env -S -u JDK_JAVA_OPTIONS JINIT_JDK=\${JDK_JAVA_OPTIONS} JINIT_SR=\${_JAVA_SR_SIGNUM} _JAVA_SR_SIGNUM=60 $prefix/lib/launch/jvm"
 write "$image/lib/launch/jvm" \

@@ -1,5 +1,7 @@
 package io.jinit.boot;
 
+import io.jinit.process.SignalPolicy;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

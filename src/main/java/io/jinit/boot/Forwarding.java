@@ -2,45 +2,31 @@ package io.jinit.boot;
 
 import io.jinit.process.ChildProcess;
 import io.jinit.process.Signal;
+import io.jinit.process.SignalPolicy;
 
 import java.util.function.Consumer;
 
 /**
- * Where forwarded signals go, by the run's {@link SignalPolicy} ({@code --forward-signals},
- * {@code --rewrite}): to the main command, or in runit-only mode to runsvdir.
+ * Where forwarded signals go once {@link SignalPolicy#decide} has decided to forward them: to the
+ * main command (its process group or the process alone, as decided), or in runit-only mode to
+ * runsvdir (the process alone).
  */
 final class Forwarding {
     private Forwarding() {}
 
-    /**
-     * @return the forwarder to the main command: its process group or the process alone, with
-     *     signals rewritten or dropped as configured; null when forwarding is off
-     */
-    static Consumer<Signal> to(ChildProcess main, InitRuntime rt) {
-        SignalPolicy policy = rt.config().signals();
-        if (policy.forward() == SignalPolicy.Forward.NONE) return null;
-        boolean group = policy.forward() == SignalPolicy.Forward.GROUP;
-        return received -> send(rt, received, main, main.toString(), group);
+    /** @return the forwarder to the main command */
+    static Consumer<SignalPolicy.Decision.Forward> to(ChildProcess main, InitRuntime rt) {
+        return forward -> send(rt, forward.signal(), main, main.toString(), forward.toGroup());
     }
 
-    /**
-     * @return the forwarder to runsvdir in runit-only mode (HUP makes it stop the services), with
-     *     signals rewritten or dropped as configured; null when forwarding is off
-     */
-    static Consumer<Signal> toRunit(ChildProcess runit, InitRuntime rt) {
-        if (rt.config().signals().forward() == SignalPolicy.Forward.NONE) return null;
-        return received -> send(rt, received, runit, "runsvdir", false);
+    /** @return the forwarder to runsvdir in runit-only mode (HUP makes it stop the services) */
+    static Consumer<SignalPolicy.Decision.Forward> toRunit(ChildProcess runit, InitRuntime rt) {
+        return forward -> send(rt, forward.signal(), runit, "runsvdir", false);
     }
 
-    private static void send(InitRuntime rt, Signal received, ChildProcess target, String name, boolean group) {
-        var outgoing = rt.config().signals().outgoing(received);
-        if (outgoing.isEmpty()) {
-            rt.log().debug("signal.dropped", "Dropped " + received.fullName() + ".", "signal", received.number());
-            return;
-        }
-        Signal sent = outgoing.get();
-        rt.log().debug("signal.forward", "Forwarding " + sent.fullName() + " to " + name + ".",
-                "signal", sent.number(), "pid", target.pid());
-        target.signal(sent, group);
+    private static void send(InitRuntime rt, int signal, ChildProcess target, String name, boolean group) {
+        rt.log().debug("signal.forward", "Forwarding " + Signal.nameOf(signal) + " to " + name + ".",
+                "signal", signal, "pid", target.pid());
+        target.signal(signal, group);
     }
 }

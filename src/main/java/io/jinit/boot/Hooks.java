@@ -6,6 +6,7 @@ import io.jinit.process.Signal;
 import io.jinit.process.AbortedException;
 import io.jinit.process.CannotExecuteException;
 import io.jinit.process.Command;
+import io.jinit.process.Cutoff;
 import io.jinit.process.WaitStatus;
 
 import java.nio.file.Path;
@@ -17,17 +18,17 @@ import java.util.Map;
  * every executable in byte-wise order. A failing hook is a warning and the shutdown goes on
  * (phusion's my_init exits 1 and skips the graceful stop); each hook may run for at most
  * {@code KILL_PROCESS_TIMEOUT}, then it is stopped (TERM, KILL), so a shutdown is always bounded.
- * A SIGTERM/SIGINT beyond the ones the caller ignores stops the running hook the same way and
+ * A SIGTERM/SIGINT that the caller's {@link Cutoff} names stops the running hook the same way and
  * ends the hooks ({@link AbortedException}).
  */
 final class Hooks {
     private Hooks() {}
 
     /**
-     * @param after how many abort requests the waits ignore ({@link io.jinit.process.Abort#requests()} when the shutdown began)
-     * @throws AbortedException on a later request; the running hook has been stopped, the rest do not run
+     * @param cutoff which abort requests end the waits ({@link io.jinit.process.Abort#fromNow()} when the shutdown began)
+     * @throws AbortedException on such a request; the running hook has been stopped, the rest do not run
      */
-    static void run(InitRuntime rt, Map<String, String> env, Path dir, String kind, int after)
+    static void run(InitRuntime rt, Map<String, String> env, Path dir, String kind, Cutoff cutoff)
             throws AbortedException, InterruptedException {
         List<Path> hooks = InitRuntime.executables(dir);
         if (hooks.isEmpty()) return;
@@ -35,7 +36,7 @@ final class Hooks {
         for (Path hookPath : hooks) {
             String hook = RawPaths.string(hookPath);
             rt.log().info("hook.start", "Running " + hook + "...", "path", hook);
-            switch (rt.commands().run(Command.of(List.of(hook), env), hook, rt.config().timeouts().killProcess(), after,
+            switch (rt.commands().run(Command.of(List.of(hook), env), hook, rt.config().timeouts().killProcess(), cutoff,
                     Signal.TERM, () -> { })) {
                 case Run.NotStarted(CannotExecuteException e) ->
                         rt.log().warn("hook.failed", hook + " failed: " + e.getMessage(), "path", hook);

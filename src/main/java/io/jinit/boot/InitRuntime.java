@@ -6,6 +6,7 @@ import io.jinit.bytes.RawPaths;
 import io.jinit.process.Abort;
 import io.jinit.process.AbortedException;
 import io.jinit.process.Command;
+import io.jinit.process.Cutoff;
 import io.jinit.process.KillableCommand;
 import io.jinit.process.Reaper;
 import io.jinit.process.SignalRouter;
@@ -47,7 +48,7 @@ public record InitRuntime(BootConfig config, EventLog log, Reaper reaper, Killab
      */
     KillableCommand.Run runScript(Path path, Map<String, String> env) throws AbortedException, InterruptedException {
         String name = RawPaths.string(path);
-        return commands.run(Command.of(List.of(name), env), name, null, 0, Signal.TERM,
+        return commands.run(Command.of(List.of(name), env), name, null, Cutoff.ANY_REQUEST, Signal.TERM,
                 () -> log.warn("abort", "An error occurred. Aborting."));
     }
 

@@ -6,6 +6,7 @@ import io.jinit.process.AbortedException;
 import io.jinit.process.CannotExecuteException;
 import io.jinit.process.ChildProcess;
 import io.jinit.process.Command;
+import io.jinit.process.Cutoff;
 import io.jinit.process.InitProcess;
 import io.jinit.process.KillableCommand.Run;
 import io.jinit.process.ControllingTerminal;
@@ -231,7 +232,9 @@ public sealed interface Phase {
     /**
      * Run the main command and wait for it; without one, wait for runsvdir. Signals to forward
      * that arrive while the main command starts are held and delivered to it; they are forwarded
-     * while it runs and dropped once it has exited.
+     * while it runs, also while it is being stopped (after SIGTERM/SIGINT or {@code --main-timeout}),
+     * and dropped once it has exited. A SIGTERM/SIGINT during that stop changes nothing in it
+     * (no second stop signal, no early KILL): it only makes the run's outcome aborted (exit 2).
      *
      * @param runit runsvdir; null with {@code --skip-runit}
      */
@@ -256,19 +259,24 @@ public sealed interface Phase {
             }
             long started = System.nanoTime();
             rt.log().debug("main.started", argv.getFirst() + " started as PID " + main.pid(), "pid", main.pid());
-            Optional<WaitStatus> status;
+            Optional<WaitStatus> status = Optional.empty();
+            boolean aborted = false;
             try (var forwarding = rt.signals().forwardingTo(Forwarding.to(main, rt))) {
                 try {
                     status = rt.commands().await(main, rt.config().timeouts().main());
+                } catch (AbortedException e) {
+                    aborted = true;
                 } finally {
                     // the terminal's foreground is the init's again before anything is stopped
                     if (command.foregroundTty() >= 0) ControllingTerminal.takeBack();
                 }
-            } catch (AbortedException e) {
-                stop(main);
-                return shutdown(Outcome.abortedRun());
+                // a stop keeps forwarding (QUIT for a thread dump, CONT) until the main command has exited
+                if (aborted) {
+                    stop(main);
+                    return shutdown(Outcome.abortedRun());
+                }
+                if (status.isEmpty()) return timedOut(main);
             }
-            if (status.isEmpty()) return timedOut(main);
             return exited(main, status.get(), (System.nanoTime() - started) / 1_000_000);
         }
 
@@ -346,22 +354,22 @@ public sealed interface Phase {
                 case Runsvdir.Exited(ChildProcess p) -> p;
             };
             if (runit == null) return new KillAll(rt, now);
-            int after = now.aborted() ? Integer.MAX_VALUE : rt.abort().requests();
+            Cutoff cutoff = now.aborted() ? Cutoff.NO_REQUEST : rt.abort().fromNow();
             RunitServices dir = new RunitServices(rt.config().paths().serviceDir());
             List<Path> services = dir.services();
             try {
-                Hooks.run(rt, env, rt.config().paths().preShutdownDir(), "pre-shutdown", after);
+                Hooks.run(rt, env, rt.config().paths().preShutdownDir(), "pre-shutdown", cutoff);
                 Duration timeout = rt.config().timeouts().killProcess();
                 rt.log().debug("services.stop", "Begin shutting down runit services...");
-                ServiceStop.forceStop(services, timeout, rt.abort(), after);
+                ServiceStop.forceStop(services, timeout, rt.abort(), cutoff);
                 if (runsvdir instanceof Runsvdir.Running) rt.commands().stop(runit, "runit daemon", Signal.TERM, false);
                 rt.log().debug("services.wait", "Waiting for runit services to exit...");
-                List<Path> left = ServiceStop.awaitDown(services, timeout.plus(SERVICES_MARGIN), rt.abort(), after);
+                List<Path> left = ServiceStop.awaitDown(services, timeout.plus(SERVICES_MARGIN), rt.abort(), cutoff);
                 if (!left.isEmpty()) {
                     rt.log().warn("services.timeout", "Not all runit services have stopped in time ("
                             + RunitServices.names(left) + "). Going on with the shutdown.", "services", RunitServices.names(left));
                 }
-                Hooks.run(rt, env, rt.config().paths().postShutdownDir(), "post-shutdown", after);
+                Hooks.run(rt, env, rt.config().paths().postShutdownDir(), "post-shutdown", cutoff);
                 return new KillAll(rt, now);
             } catch (AbortedException e) {
                 RunitServices.stillRunning(services).forEach(RunitServices::kill);
@@ -399,12 +407,12 @@ public sealed interface Phase {
             BootConfig.KillAll mode = rt.config().killAll();
             if (mode == BootConfig.KillAll.NEVER) return new Exit(now.status());
             boolean everyProcess = mode == BootConfig.KillAll.ALWAYS || rt.pid1();
-            int after = now.aborted() ? Integer.MAX_VALUE : rt.abort().requests();
+            Cutoff cutoff = now.aborted() ? Cutoff.NO_REQUEST : rt.abort().fromNow();
             rt.log().info("killall.start", "Killing all processes...");
             signalAll(Signal.TERM, everyProcess);
             boolean allGone;
             try {
-                allGone = rt.abort().await(rt.reaper().noChildrenLeft(), rt.config().timeouts().killAll(), POLL, after);
+                allGone = rt.abort().await(rt.reaper().noChildrenLeft(), rt.config().timeouts().killAll(), POLL, cutoff);
             } catch (AbortedException e) {
                 rt.log().warn("aborted", "Init system aborted.");
                 now = Outcome.abortedRun();
@@ -413,11 +421,7 @@ public sealed interface Phase {
             if (!allGone) {
                 rt.log().warn("killall.timeout", "Not all processes have exited in time. Forcing them to exit.");
                 signalAll(Signal.KILL, everyProcess);
-                try {
-                    rt.abort().await(rt.reaper().noChildrenLeft(), AFTER_KILL, POLL, Integer.MAX_VALUE);
-                } catch (AbortedException impossible) {
-                    throw new IllegalStateException(impossible);
-                }
+                rt.abort().awaitRegardless(rt.reaper().noChildrenLeft(), AFTER_KILL, POLL);
             }
             return new Exit(now.status());
         }

@@ -3,6 +3,7 @@ package io.jinit.boot;
 import io.jinit.process.KillableCommand.Run;
 import io.jinit.process.AbortedException;
 import io.jinit.process.Command;
+import io.jinit.process.Cutoff;
 import io.jinit.process.Signal;
 import io.jinit.process.WaitStatus;
 
@@ -51,7 +52,7 @@ final class Readiness {
             long left = deadline - System.nanoTime();
             if (left <= 0) break;
             // the pause between rounds, cut short by an abort
-            rt.abort().sleep(Duration.ofNanos(Math.min(left, POLL.toNanos())), 0);
+            rt.abort().sleep(Duration.ofNanos(Math.min(left, POLL.toNanos())), Cutoff.ANY_REQUEST);
         }
         String names = RunitServices.names(notReady);
         if (rt.config().readiness().fatal()) {
@@ -77,7 +78,7 @@ final class Readiness {
         Path check = service.resolve("check");
         if (!Files.isRegularFile(check) || !Files.isExecutable(check)) return true;
         Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plusMillis(100);
-        return rt.commands().run(Command.of(List.of(check.toString()), env), check.toString(), left, 0, Signal.KILL,
+        return rt.commands().run(Command.of(List.of(check.toString()), env), check.toString(), left, Cutoff.ANY_REQUEST, Signal.KILL,
                 () -> { }) instanceof Run.Finished(WaitStatus s) && s.success();
     }
 }

@@ -11,6 +11,8 @@ import io.jinit.process.ChildProcess;
 import io.jinit.process.InitProcess;
 import io.jinit.process.KillableCommand;
 import io.jinit.process.Reaper;
+import io.jinit.process.Signal;
+import io.jinit.process.SignalPolicy;
 import io.jinit.process.SignalRouter;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,13 +55,16 @@ public final class MyInit {
         List<Integer> inherited = InitProcess.inheritedDescriptors();
         Abort abort = new Abort();
         AtomicReference<EventLog> logRef = new AtomicReference<>();
-        SignalRouter router = new SignalRouter(abort, s -> {
-            EventLog log = logRef.get();
-            if (log != null) log.debug("signal.received", "Received " + s.fullName() + ".", "signal", s.number());
-        });
+        // The reaper lives until the JVM exits; the loop (SignalFd) reaps on each SIGCHLD.
+        Reaper reaper = new Reaper(inherited);
+        SignalRouter router = new SignalRouter(abort, reaper, (signal, decision) -> received(logRef.get(), signal, decision));
         // Signals first. The launcher started this JVM with them blocked (and -Xrs): whatever
         // arrived since the container's exec is pending, and the signalfd reads it now.
-        String problem = SignalMode.adopt(router);
+        String problem = SignalMode.adopt(router, line -> {
+            EventLog log = logRef.get();
+            if (log != null) log.warn("signal.error", line);
+            else System.err.println("*** my_init: " + line);
+        });
         if (problem != null) {
             // started without the launcher (java -m io.jinit/...): once more, the launcher's way
             if (!SignalMode.reexecuted()) problem = SignalMode.reexec() + " (" + problem + ")";
@@ -83,22 +88,33 @@ public final class MyInit {
         String[] raw = launcher.args().toArray(String[]::new);
         int status;
         try {
-            status = run(raw, env, abort, router, logRef, inherited, Stream.of(disguise, faults).flatMap(Optional::stream).reduce((a, b) -> a + "; " + b));
+            status = run(raw, env, abort, reaper, router, logRef, inherited,
+                    Stream.of(disguise, faults).flatMap(Optional::stream).reduce((a, b) -> a + "; " + b));
         } catch (InterruptedException e) {
             status = 1;
         }
         System.out.flush();
         System.err.flush();
-        // _exit, not System.exit: HotSpot's exit would wait ~300 ms for the signalfd reader,
-        // which is always blocked in read(2) (and the reaper, when it waits for a child). The
+        // _exit, not System.exit: HotSpot's exit would wait ~300 ms for the signalfd loop,
+        // which is always blocked in read(2). The
         // build's AOT training run (make-image.sh) needs the JVM's exit, which writes the cache.
         if (Boolean.getBoolean(AOT_TRAINING_PROPERTY)) System.exit(status);
         Libc.exitNow(status);
     }
 
-    private static int run(String[] args, SequencedMap<String, String> env, Abort abort, SignalRouter router,
-                           AtomicReference<EventLog> logRef, List<Integer> inherited, Optional<String> problems)
-            throws InterruptedException {
+    /** The debug lines of a received signal: {@code Received SIGHUP.}, and {@code Dropped SIGHUP.} when it is dropped. */
+    private static void received(EventLog log, int signal, SignalPolicy.Decision decision) {
+        if (log == null) return;
+        String name = Signal.nameOf(signal);
+        log.debug("signal.received", "Received " + name + ".", "signal", signal);
+        if (decision instanceof SignalPolicy.Decision.Drop(String reason)) {
+            log.debug("signal.dropped", "Dropped " + name + ".", "signal", signal, "reason", reason);
+        }
+    }
+
+    private static int run(String[] args, SequencedMap<String, String> env, Abort abort, Reaper reaper,
+                           SignalRouter router, AtomicReference<EventLog> logRef, List<Integer> inherited,
+                           Optional<String> problems) throws InterruptedException {
         CommandSpec spec = OptionTable.commandSpec(OptionTable.versionLines());
         CommandLine cl = OptionTable.commandLine(spec);
         try {
@@ -127,14 +143,13 @@ public final class MyInit {
             return USAGE_ERROR;
         }
         logRef.set(log);
+        router.use(config.signals());
         problems.ifPresent(why -> log.debug("boot.outside", "Not all of the init's outside is as it should be: " + why));
         log.debug("boot.fds", "Children get the descriptors the init was started with: " + inherited, "fds", inherited);
         if (config.skipRunit() && config.mainCommand().isEmpty()) {
             log.error("usage", "When --skip-runit is given, you must also pass a main command.");
             return 1;
         }
-        // The reaper lives until the JVM exits: it is never closed, so exit never waits for it.
-        Reaper reaper = Reaper.start(inherited);
         KillableCommand commands = new KillableCommand(reaper, abort, config.timeouts().killProcess(),
                 new KillableCommand.StopObserver() {
                     @Override

@@ -1,9 +1,9 @@
 package io.jinit.cli;
 
 import io.jinit.boot.BootConfig;
-import io.jinit.boot.SignalPolicy;
 import io.jinit.log.EventLog;
 import io.jinit.process.Signal;
+import io.jinit.process.SignalPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -208,9 +208,9 @@ final class OptionTable {
             (option, text) -> text, "/");
     static final Option<BootConfig.KillAll> KILL_ALL = value("--kill-all", "MODE", "auto: kill every process when PID 1, "
             + "only our descendants otherwise (default); always; never.", choice(BootConfig.KillAll.class), null);
-    static final Option<SignalPolicy.Forward> FORWARD_SIGNALS = value("--forward-signals", "TARGET", "Where HUP, QUIT, "
-            + "USR1, USR2, WINCH, ALRM, CONT, TSTP go: group (the main command's process group, default), process "
-            + "(the main command alone), none.", choice(SignalPolicy.Forward.class), SignalPolicy.Forward.GROUP);
+    static final Option<SignalPolicy.Forward> FORWARD_SIGNALS = value("--forward-signals", "TARGET", "Where the "
+            + "forwarded signals go (every signal but " + String.join(", ", SignalPolicy.notForwarded()) + "; README "
+            + "\"Signals\"): group (the main command's process group, default), process (the main command alone), none.", choice(SignalPolicy.Forward.class), SignalPolicy.Forward.GROUP);
     static final Option<List<Rewrite>> REWRITE = repeatable("--rewrite", "FROM:TO", "Forward signal FROM as TO; TO 0 "
             + "drops FROM (repeatable; e.g. --rewrite USR1:HUP). TERM:X is --stop-signal X.", REWRITE_PARSER);
     static final Option<Signal> STOP_SIGNAL = value("--stop-signal", "SIG",

@@ -2,12 +2,11 @@ package io.jinit.cli;
 
 import io.jinit.boot.BootConfig;
 import io.jinit.boot.InitPaths;
-import io.jinit.boot.SignalPolicy;
 import io.jinit.cli.OptionTable.Option;
 import io.jinit.cli.OptionTable.Rewrite;
 import io.jinit.log.EventLog;
 import io.jinit.process.Signal;
-import io.jinit.process.SignalRouter;
+import io.jinit.process.SignalPolicy;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -98,10 +97,9 @@ record OptionValues(CommandSpec spec, Map<String, String> env) {
         Set<Signal> dropped = new HashSet<>();
         String option = OptionTable.REWRITE.name();
         for (Rewrite r : get(OptionTable.REWRITE)) {
-            List<Signal> forwarded = SignalRouter.FORWARDED;
-            if (r.from() != Signal.TERM && !forwarded.contains(r.from())) {
+            if (r.from() != Signal.TERM && !SignalPolicy.forwardable(r.from().number())) {
                 throw new IllegalArgumentException(option + ": " + r.from().fullName() + " is never forwarded"
-                        + "; FROM must be TERM or one of " + String.join(", ", forwarded.stream().map(Signal::name).toList()));
+                        + "; FROM must be TERM or a forwarded signal (any but " + String.join(", ", SignalPolicy.notForwarded()) + ")");
             }
             if (r.from() == Signal.TERM && r.drops()) {
                 throw new IllegalArgumentException(option + ": TERM:0 would leave the main command without a stop signal");

@@ -10,14 +10,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * How the init receives its signals: always from a {@code signalfd(2)}, in a JVM that started with
- * {@link SignalFd#SIGNALS} blocked in its first thread and {@code -Xrs} (so HotSpot installs no
- * handler for them and unblocks none of them in the threads it creates). The launcher
- * ({@code bin/my_init}) starts the JVM that way, so a signal sent at any instant after the
- * container's exec waits, blocked, until the init reads it. A JVM started otherwise
- * ({@code java -m io.jinit/...}) re-executes itself once that way ({@link #reexec}).
+ * How the init receives its signals: always from a {@code signalfd(2)} ({@link SignalFd}, the
+ * one loop), in a JVM that started with every signal blocked in its first thread and {@code -Xrs}
+ * (so HotSpot installs no handler for the signals the init reads and unblocks only its own: ILL,
+ * BUS, FPE, SEGV and its suspend/resume signal). The launcher ({@code bin/my_init}) starts the JVM
+ * that way, so a signal sent at any instant after the container's exec waits, blocked, until the
+ * init reads it. A JVM started otherwise ({@code java -m io.jinit/...}) re-executes itself once
+ * that way ({@link #reexec}).
  *
  * <p>HotSpot's suspend/resume signal (USR2 by default) must not be one of ours: the launcher sets
  * {@code _JAVA_SR_SIGNUM} to {@link LauncherArguments#SR_SIGNUM}; the re-execution does the same
@@ -30,16 +32,18 @@ final class SignalMode {
     /** System property telling the re-executed JVM that {@code _JAVA_SR_SIGNUM} was set by us. */
     static final String SR_PROPERTY = "jinit.srsignum";
     private static final String SR_VARIABLE = "_JAVA_SR_SIGNUM";
+    /** Every signal 1..64, as the launcher's {@code env --block-signal} (glibc leaves its own 32 and 33 out). */
+    private static final long ALL_SIGNALS = -1L;
 
     private SignalMode() {}
 
-    /** @return true in the re-executed JVM of signalfd mode */
+    /** @return true in a JVM that {@link #reexec} started */
     static boolean reexecuted() {
         return "1".equals(System.getProperty(REEXEC_PROPERTY));
     }
 
     /**
-     * Blocks the signals and re-executes the JVM ({@code execv} of {@code /proc/self/exe}, same
+     * Blocks every signal, as the launcher does, and re-executes the JVM ({@code execv} of {@code /proc/self/exe}, same
      * PID) with {@code -Xrs}. Returns only when it could not; the mask is then restored and the
      * caller gives up (exit 1): without the signalfd the init could not receive TERM.
      *
@@ -60,7 +64,7 @@ final class SignalMode {
         next.add(RawStrings.encode("-D" + REEXEC_PROPERTY + "=1"));
         if (setSr) next.add(RawStrings.encode("-D" + SR_PROPERTY + "=1"));
         next.addAll(argv.subList(1, argv.size()));
-        long old = Libc.pthreadSigmask(Libc.SIG_BLOCK, SignalFd.mask());
+        long old = Libc.pthreadSigmask(Libc.SIG_BLOCK, ALL_SIGNALS);
         try {
             if (setSr) Libc.setenv(SR_VARIABLE, LauncherArguments.SR_SIGNUM);
             Libc.execv(RawStrings.encode("/proc/self/exe"), next);
@@ -75,15 +79,17 @@ final class SignalMode {
     }
 
     /**
-     * Checks that every thread blocks {@link SignalFd#SIGNALS} and starts reading the signalfd.
+     * Checks that every thread blocks the signals the init reads ({@link SignalFd#mask()}) and
+     * starts the loop that reads them.
      *
+     * @param errors receives one line for each failure in the loop
      * @return null when the signals are read from now on, else why not (then nothing was started)
      */
-    static String adopt(SignalRouter router) {
+    static String adopt(SignalRouter router, Consumer<String> errors) {
         try {
             List<String> bad = SignalFd.threadsNotBlocking();
             if (!bad.isEmpty()) return "signals not blocked in every thread: " + String.join("; ", bad);
-            SignalFd.start(router);
+            SignalFd.start(router, errors);
             return null;
         } catch (IOException | PosixException e) {
             return e.getMessage();

@@ -462,8 +462,6 @@ public final class Libc {
 
     /** {@code waitid(2)} {@code idtype}: any child ({@code id} is ignored). */
     public static final int P_ALL = 0;
-    /** {@code waitid(2)} {@code idtype}: the child whose PID is {@code id}. */
-    public static final int P_PID = 1;
     /** {@code waitid(2)} option: report children that have exited. */
     public static final int WEXITED = 4;
     /** {@code waitid(2)} option: leave the child waitable (a zombie): look, do not reap. */
@@ -480,41 +478,24 @@ public final class Libc {
             JAVA_INT.withName("si_pid"), JAVA_INT.withName("si_uid"), JAVA_INT.withName("si_status"),
             MemoryLayout.paddingLayout(100)).withName("siginfo_t");
     private static final long SI_PID = SIGINFO_T.byteOffset(MemoryLayout.PathElement.groupElement("si_pid"));
-    private static final long SI_CODE = SIGINFO_T.byteOffset(MemoryLayout.PathElement.groupElement("si_code"));
-    private static final long SI_STATUS = SIGINFO_T.byteOffset(MemoryLayout.PathElement.groupElement("si_status"));
-
-    /** {@code si_code} of an exited child ({@code CLD_EXITED}); killed: 2, dumped: 3. */
-    public static final int CLD_EXITED = 1;
-
-    /**
-     * The child {@code waitid(2)} reported.
-     *
-     * @param pid    its PID; 0 when {@code WNOHANG} found none
-     * @param code   {@code si_code}: {@link #CLD_EXITED}, 2 ({@code CLD_KILLED}), 3 ({@code CLD_DUMPED})
-     * @param status {@code si_status}: the exit status, or the signal number
-     */
-    public record WaitidInfo(int pid, int code, int status) {}
 
     /**
      * Waits for a child to change state ({@code waitid(2)}), retrying on EINTR. With
      * {@link #WNOWAIT} the child stays a zombie (its PID is not freed) until a later wait reaps it.
      *
-     * @param idtype  {@link #P_ALL} or {@link #P_PID}
-     * @param id      the PID for {@link #P_PID}, else 0
+     * @param idtype  {@link #P_ALL} (any child)
+     * @param id      0 for {@link #P_ALL}
      * @param options {@link #WEXITED}, optionally with {@link #WNOWAIT} and {@link #WNOHANG}
      * @param buffer  a buffer created on the calling thread
-     * @return the child; {@code pid == 0} when {@link #WNOHANG} found none
+     * @return the child's PID ({@code si_pid}); 0 when {@link #WNOHANG} found none
      * @throws PosixException ECHILD when there is no such child (at once), EINVAL for bad arguments
      */
-    public static WaitidInfo waitid(int idtype, int id, int options, WaitBuffer buffer) {
+    public static int waitid(int idtype, int id, int options, WaitBuffer buffer) {
         // glibc's waitid(3) is the waitid system call with a NULL rusage.
         while (true) {
             buffer.siginfo.fill((byte) 0);
             long r = sys(buffer.capture, Nr.WAITID, idtype, id, buffer.siginfo.address(), options, 0, 0);
-            if (r == 0) {
-                return new WaitidInfo(buffer.siginfo.get(JAVA_INT, SI_PID), buffer.siginfo.get(JAVA_INT, SI_CODE),
-                        buffer.siginfo.get(JAVA_INT, SI_STATUS));
-            }
+            if (r == 0) return buffer.siginfo.get(JAVA_INT, SI_PID);
             int e = errno(buffer.capture);
             if (e != Errno.EINTR) throw new PosixException("waitid", e);
         }
@@ -851,6 +832,15 @@ public final class Libc {
     }
 
     /**
+     * Closes a file descriptor ({@code close(2)}); an error (EBADF) is ignored.
+     *
+     * @param fd the descriptor
+     */
+    public static void close(int fd) {
+        sys(Nr.CLOSE, fd, 0, 0);
+    }
+
+    /**
      * Replaces this process's program ({@code execv(3)}): same PID, the calling thread's signal
      * mask and the environment ({@code environ}) are kept; every other thread ends. Returns only
      * by throwing.
@@ -891,7 +881,7 @@ public final class Libc {
     /**
      * Ends the process at once with {@code status} ({@code _exit(2)}, i.e. {@code exit_group}): no
      * JVM shutdown, so no wait for threads blocked in native calls (HotSpot's exit waits up to
-     * 300 ms for each such thread: the signalfd reader and the reaper always are). Flush what
+     * 300 ms for each such thread: the init's signalfd loop always is). Flush what
      * must be flushed first.
      *
      * @param status the exit status, 0-255

@@ -11,17 +11,16 @@ import java.util.function.BooleanSupplier;
  * The request to abort the init, made by SIGTERM or SIGINT (my_init's {@code KeyboardInterrupt}),
  * and the one wait of the init that gives way to it: {@link #await}. The first request decides
  * the outcome (exit 2); every request is counted, so a wait can choose to give way only to
- * requests made after it began ({@link #requests}), which is how a shutdown that an abort started
- * is never broken by the next signal. Safe from any thread.
+ * requests made after it began ({@link #fromNow}), which is how a shutdown that an abort started
+ * is never broken by the next signal ({@link Cutoff}). Safe from any thread.
  */
 public final class Abort {
-    /** How often {@link #await} re-checks a condition that nothing {@link #wake}s for (ms scale). */
-    public static final Duration DEFAULT_POLL = Duration.ofMillis(50);
-
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Signal first;
     private int requests;
+    /** Counts requests and {@link #wake}s, so a wait never sleeps through one made while it looked. */
+    private long wakes;
 
     /** Requests the abort: the first call decides the signal reported; each call is counted and wakes every wait. */
     public void request(Signal signal) {
@@ -29,6 +28,7 @@ public final class Abort {
         try {
             if (first == null) first = signal;
             requests++;
+            wakes++;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -60,10 +60,16 @@ public final class Abort {
         }
     }
 
+    /** @return the cutoff of a step that begins now: only requests made from now on cut its waits */
+    public Cutoff fromNow() {
+        return new Cutoff.RequestsAfter(requests());
+    }
+
     /** Wakes every {@link #await} to re-check its condition at once (e.g. a child has exited). */
     public void wake() {
         lock.lock();
         try {
+            wakes++;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -72,53 +78,86 @@ public final class Abort {
 
     /**
      * Waits until {@code done} holds, {@code limit} has passed, or an abort is requested, whichever
-     * comes first. {@code done} is checked first, before the abort: a condition that holds wins
-     * over an abort that arrives at the same moment. It is re-checked at every {@link #wake}, every
-     * request, and every {@code poll} (for conditions nobody wakes for: {@code /proc}, runit's
-     * status files).
+     * comes first ({@link Cutoff#ANY_REQUEST}). {@code done} is checked first, before the abort: a
+     * condition that holds wins over an abort that arrives at the same moment. It is re-checked at
+     * every {@link #wake}, every request, and every {@code poll} (for conditions nobody wakes for:
+     * {@code /proc}, runit's status files).
      *
      * @param done  the condition; cheap, no blocking (called with no lock held)
      * @param limit how long to wait at most; null for no limit
-     * @param poll  the longest time between two checks of {@code done}
+     * @param poll  the longest time between two checks of {@code done}; null for none (a condition
+     *              that someone always {@link #wake}s for, such as a child's exit: no timed wake-up)
      * @return true when {@code done} holds; false when the limit passed first
      * @throws AbortedException when an abort was requested (at any time, also before the call) while
      *     {@code done} did not hold; it names the first request's signal
      * @throws InterruptedException if the calling thread is interrupted
      */
     public boolean await(BooleanSupplier done, Duration limit, Duration poll) throws AbortedException, InterruptedException {
-        return await(done, limit, poll, 0);
+        return await(done, limit, poll, Cutoff.ANY_REQUEST);
     }
 
     /**
-     * Like {@link #await(BooleanSupplier, Duration, Duration)}, but gives way only to requests
-     * beyond the first {@code after} ones: pass {@link #requests()} taken when a step began to
-     * let only a later TERM/INT cut it short, or {@link Integer#MAX_VALUE} for a wait that no
-     * request cuts short (it still ends by its limit).
+     * Like {@link #await(BooleanSupplier, Duration, Duration)}, but gives way only to the requests
+     * {@code cutoff} names: {@link #fromNow()} taken when a step began lets only a later TERM/INT
+     * cut it short, {@link Cutoff#NO_REQUEST} none (the wait still ends by its limit).
      *
-     * @param after how many requests this wait ignores
-     * @throws AbortedException when more than {@code after} requests have been made while {@code done} did not hold
+     * @param cutoff which requests end the wait
+     * @throws AbortedException when such a request has been made while {@code done} did not hold
      */
-    public boolean await(BooleanSupplier done, Duration limit, Duration poll, int after)
+    public boolean await(BooleanSupplier done, Duration limit, Duration poll, Cutoff cutoff)
             throws AbortedException, InterruptedException {
+        return switch (awaitOrCut(done, limit, poll, cutoff)) {
+            case DONE -> true;
+            case LIMIT -> false;
+            case CUT -> throw new AbortedException(signal().orElseThrow());
+        };
+    }
+
+    /**
+     * Waits until {@code done} holds or {@code limit} has passed, whatever is requested meanwhile
+     * (the {@link Cutoff#NO_REQUEST} wait, which cannot end with {@link AbortedException}).
+     *
+     * @param limit how long to wait at most; null for no limit
+     * @return true when {@code done} holds; false when the limit passed first
+     * @throws InterruptedException if the calling thread is interrupted
+     */
+    public boolean awaitRegardless(BooleanSupplier done, Duration limit, Duration poll) throws InterruptedException {
+        return awaitOrCut(done, limit, poll, Cutoff.NO_REQUEST) == Ended.DONE;
+    }
+
+    /** How the one wait ended. */
+    private enum Ended { DONE, LIMIT, CUT }
+
+    /** The one wait. */
+    private Ended awaitOrCut(BooleanSupplier done, Duration limit, Duration poll, Cutoff cutoff)
+            throws InterruptedException {
         long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, limit.toNanos());
-        long pollNanos = Math.max(1_000_000, poll.toNanos());
+        long pollNanos = poll == null ? Long.MAX_VALUE : Math.max(1_000_000, poll.toNanos());
         while (true) {
-            if (done.getAsBoolean()) return true;
+            long seen;
             lock.lock();
             try {
-                if (requests > after) throw new AbortedException(first);
+                seen = wakes;
+            } finally {
+                lock.unlock();
+            }
+            if (done.getAsBoolean()) return Ended.DONE;
+            lock.lock();
+            try {
+                if (cutoff.cuts(requests)) return Ended.CUT;
                 long left = limit == null ? Long.MAX_VALUE : deadline - System.nanoTime();
-                if (left <= 0) return false;
-                changed.awaitNanos(Math.min(left, pollNanos));
-                if (requests > after) {
+                if (left <= 0) return Ended.LIMIT;
+                // a wake-up since the look above: look again at once
+                if (wakes == seen) changed.awaitNanos(Math.min(left, pollNanos));
+                if (cutoff.cuts(requests)) {
                     // one last look: a condition that holds by now still wins
                     lock.unlock();
                     try {
-                        if (done.getAsBoolean()) return true;
+                        if (done.getAsBoolean()) return Ended.DONE;
                     } finally {
                         lock.lock();
                     }
-                    throw new AbortedException(first);
+                    return Ended.CUT;
                 }
             } finally {
                 lock.unlock();
@@ -127,11 +166,11 @@ public final class Abort {
     }
 
     /**
-     * Sleeps for {@code time} unless an abort beyond {@code after} requests cuts it short.
+     * Sleeps for {@code time} unless a request that {@code cutoff} names cuts it short.
      *
      * @throws AbortedException on such a request
      */
-    public void sleep(Duration time, int after) throws AbortedException, InterruptedException {
-        await(() -> false, time, time, after);
+    public void sleep(Duration time, Cutoff cutoff) throws AbortedException, InterruptedException {
+        await(() -> false, time, time, cutoff);
     }
 }

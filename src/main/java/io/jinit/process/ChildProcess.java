@@ -16,14 +16,12 @@ import java.util.concurrent.TimeoutException;
 public final class ChildProcess {
     private final int pid;
     private final String name;
-    private final boolean groupLeader;
     private final Reaper reaper;
     private final CompletableFuture<WaitStatus> exit = new CompletableFuture<>();
 
-    ChildProcess(int pid, String name, boolean groupLeader, Reaper reaper) {
+    ChildProcess(int pid, String name, Reaper reaper) {
         this.pid = pid;
         this.name = name;
-        this.groupLeader = groupLeader;
         this.reaper = reaper;
     }
 
@@ -83,11 +81,21 @@ public final class ChildProcess {
      * to another process and nothing is sent).
      *
      * @param signal the signal
-     * @param toGroup true: to the child's process group ({@code kill(-pid)}), when it leads one
+     * @param toGroup true: to the child's process group ({@code kill(-pid)}; every child leads its own)
      * @return true if sent; false if the child is already gone
      */
     public boolean signal(Signal signal, boolean toGroup) {
-        return reaper.whileRegistered(this, () -> Libc.kill(toGroup && groupLeader ? -pid : pid, signal.number()));
+        return signal(signal.number(), toGroup);
+    }
+
+    /**
+     * As {@link #signal(Signal, boolean)}, for any signal number (a real-time signal too).
+     *
+     * @param number the signal number, 1..64
+     * @throws io.jinit.posix.PosixException EPERM, EINVAL from {@code kill(2)}
+     */
+    public boolean signal(int number, boolean toGroup) {
+        return reaper.whileRegistered(this, () -> Libc.kill(toGroup ? -pid : pid, number));
     }
 
     void complete(WaitStatus status) {

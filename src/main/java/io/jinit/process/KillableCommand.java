@@ -21,9 +21,6 @@ public final class KillableCommand {
         void forcing(String name, ChildProcess child);
     }
 
-    /** The longest time between two looks at a child's exit when no wake-up comes (it always does). */
-    static final Duration CHILD_POLL = Duration.ofSeconds(1);
-
     private final Reaper reaper;
     private final Abort abort;
     private final Duration killTimeout;
@@ -51,11 +48,6 @@ public final class KillableCommand {
         return reaper.spawn(command);
     }
 
-    /** @return the abort request every wait of this runner gives way to */
-    public Abort abort() {
-        return abort;
-    }
-
     /**
      * Waits until the child exits or an abort is requested, whichever comes first. A child that
      * has already exited wins over an abort that arrives at the same moment.
@@ -77,27 +69,30 @@ public final class KillableCommand {
      * @throws InterruptedException if the calling thread is interrupted
      */
     public Optional<WaitStatus> await(ChildProcess child, Duration limit) throws AbortedException, InterruptedException {
-        return await(child, limit, 0);
+        return await(child, limit, Cutoff.ANY_REQUEST);
     }
 
     /**
-     * Like {@link #await(ChildProcess, Duration)}, giving way only to abort requests beyond the
-     * first {@code after} ({@link Abort#await(java.util.function.BooleanSupplier, Duration, Duration, int)}).
+     * Like {@link #await(ChildProcess, Duration)}, giving way only to the abort requests
+     * {@code cutoff} names ({@link Abort#await(java.util.function.BooleanSupplier, Duration, Duration, Cutoff)}).
      *
-     * @param after how many abort requests this wait ignores ({@link Integer#MAX_VALUE}: all)
+     * @param cutoff which abort requests end this wait
      * @return the status, or empty when the limit passed first (the child runs on)
-     * @throws AbortedException when a request beyond {@code after} came before the child exited
+     * @throws AbortedException when such a request came before the child exited
      */
-    public Optional<WaitStatus> await(ChildProcess child, Duration limit, int after)
+    public Optional<WaitStatus> await(ChildProcess child, Duration limit, Cutoff cutoff)
             throws AbortedException, InterruptedException {
         CompletableFuture<WaitStatus> exit = child.onExit();
         exit.thenRun(abort::wake);
-        if (!abort.await(exit::isDone, limit, CHILD_POLL, after)) return Optional.empty();
+        // no poll: the child's exit wakes the wait, so an idle init makes no timed wake-up
+        if (!abort.await(exit::isDone, limit, null, cutoff)) return Optional.empty();
         return Optional.of(exit.join());
     }
 
     /**
-     * Stops a child: {@code signal}, then KILL after the kill timeout. Not interrupted by aborts.
+     * Stops a child: {@code signal}, then CONT to its process group (as runit's {@code sv down}
+     * does: a stopped child gets to handle the stop signal at once), then KILL after the kill
+     * timeout. Not interrupted by aborts.
      *
      * @param child   the child
      * @param name    its name in the log lines (my_init says "runit daemon" for runsvdir)
@@ -110,6 +105,8 @@ public final class KillableCommand {
         if (child.status().isPresent()) return child.status().get();
         observer.stopping(name, child);
         child.signal(signal, toGroup);
+        // to the whole group: a TSTP forwarded to the group stopped the child's own children too
+        if (signal != Signal.KILL && signal != Signal.CONT) child.signal(Signal.CONT, true);
         Optional<WaitStatus> status = uninterrupted(child, killTimeout);
         if (status.isPresent()) return status.get();
         observer.forcing(name, child);
@@ -137,14 +134,14 @@ public final class KillableCommand {
      * @param command    what to run
      * @param name       its name in the stop's log lines
      * @param limit      how long it may run; null for no limit
-     * @param after      how many abort requests the wait ignores ({@link #await(ChildProcess, Duration, int)})
+     * @param cutoff     which abort requests end the wait ({@link #await(ChildProcess, Duration, Cutoff)})
      * @param stopSignal what stops it (then KILL after the kill timeout)
      * @param onAbort    runs before the stop when an abort cuts the wait (e.g. a log line)
      * @return how it ended
-     * @throws AbortedException when an abort beyond {@code after} came first (it has been stopped)
+     * @throws AbortedException when such an abort request came first (it has been stopped)
      * @throws InterruptedException if the calling thread is interrupted
      */
-    public Run run(Command command, String name, Duration limit, int after, Signal stopSignal, Runnable onAbort)
+    public Run run(Command command, String name, Duration limit, Cutoff cutoff, Signal stopSignal, Runnable onAbort)
             throws AbortedException, InterruptedException {
         ChildProcess child;
         try {
@@ -154,7 +151,7 @@ public final class KillableCommand {
         }
         Optional<WaitStatus> status;
         try {
-            status = await(child, limit, after);
+            status = await(child, limit, cutoff);
         } catch (AbortedException e) {
             onAbort.run();
             stop(child, name, stopSignal, false);
@@ -166,10 +163,9 @@ public final class KillableCommand {
 
     /** The same wait, given way to no abort request: a stop is bounded by its own timeout. */
     private Optional<WaitStatus> uninterrupted(ChildProcess child, Duration limit) throws InterruptedException {
-        try {
-            return await(child, limit, Integer.MAX_VALUE);
-        } catch (AbortedException e) {
-            throw new IllegalStateException("a wait that ignores every abort was aborted", e);
-        }
+        CompletableFuture<WaitStatus> exit = child.onExit();
+        exit.thenRun(abort::wake);
+        if (!abort.awaitRegardless(exit::isDone, limit, null)) return Optional.empty();
+        return Optional.of(exit.join());
     }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,197 +21,167 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
- * The one owner of {@code waitpid(2)}: a platform thread reaps every child and every orphan
- * reparented to this process (as PID 1 or as a subreaper). Children started through
- * {@link #spawn} are registered under the same lock the reaper takes before it looks a PID up, so
- * a child that exits before {@code posix_spawnp} returns still gets its status; orphans'
- * statuses are dropped.
+ * The one owner of {@code waitpid(2)}: reaps every child and every orphan reparented to this
+ * process (as PID 1 or as a subreaper). It has no thread of its own: the init's one loop
+ * ({@link SignalFd}) calls {@link #reap} for each SIGCHLD it reads, and a SIGCHLD stands for any
+ * number of exits (the kernel keeps one pending SIGCHLD, not one per child), so a pass reaps
+ * with {@code waitpid(-1, WNOHANG)} until none is left ({@code 0}) or there is no child at all
+ * ({@code ECHILD}). Nothing polls: an idle init makes no wake-up here.
  *
- * <p>No signal can reach a reaped PID: the thread first looks without reaping
- * ({@code waitid(P_ALL, 0, WEXITED|WNOWAIT)}, the child stays a zombie and keeps its PID), then
- * takes the lock, reaps exactly that PID ({@code waitpid(pid, WNOHANG)}) and unregisters the
- * child before it lets go of the lock. {@link ChildProcess#signal} sends only under that lock and
- * only to a registered child, so it sends either to the live process or to its zombie, never to a
- * PID the kernel may have handed to another process.
+ * <p>Children started through {@link #spawn} are registered under the lock every pass holds
+ * while it reaps, so a child that exits before {@code posix_spawnp} returns still gets its
+ * status; orphans' statuses are dropped. No signal can reach a reaped PID: a pass reaps and
+ * unregisters each child without letting go of the lock, and {@link ChildProcess#signal} sends
+ * only under that lock and only to a registered child, so it sends either to the live process or
+ * to its zombie, never to a PID the kernel may have handed to another process.
  *
- * <p>When there is no child ({@code ECHILD}), the thread parks until a spawn wakes it, or for at
- * most {@link #IDLE_POLL} (orphans can arrive without a spawn, e.g. from {@code docker exec}).
- * Any other error of a wait is reported ({@link #reportErrorsTo}) and the thread goes on after
- * {@link #ERROR_PAUSE}: the reaper never ends before {@link #close}.
+ * <p>A wait that fails with an errno other than {@code ECHILD} is reported ({@link #reportErrorsTo}),
+ * and after {@link #ERROR_PAUSE} the pass is asked for again (a SIGCHLD sent to this process), so
+ * a zombie left by a failed pass is reaped by the next one.
  */
-public final class Reaper implements AutoCloseable {
-    /** How long the reaper parks when it has no child, before it looks for orphans again. */
-    public static final Duration IDLE_POLL = Duration.ofSeconds(1);
-    /** How long the reaper pauses after a failed wait (any errno but ECHILD) before it waits again. */
+public final class Reaper {
+    /** How long a pass that failed (any errno but ECHILD) pauses before it asks for the next one. */
     public static final Duration ERROR_PAUSE = Duration.ofMillis(100);
 
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private final Condition idle = lock.newCondition();
+    /** Signalled after every pass that reaped a child or found none left. */
+    private final Condition reaped = lock.newCondition();
     private final Map<Integer, ChildProcess> children = new HashMap<>();
-    private final Thread thread;
-    private long idleGeneration;
-    private boolean wakeRequested;
-    private volatile boolean closed;
+    /** Children reaped by a pass whose statuses that pass has not completed yet (guarded by the lock). */
+    private int completing;
     private volatile Consumer<String> errors = message -> System.err.println("*** " + message);
-    /** Test hook: runs on the reaper thread after a look found an exited child, before it is reaped. */
-    private volatile IntConsumer afterLook = pid -> {};
-    /** Test hook: how many of the next looks fail with {@link #injectedErrno} instead of waiting. */
+    /** Test hook: runs on the reaping thread with an exited child's PID, before the pass reaps it. */
+    private volatile IntConsumer afterLook;
+    /** Test hook: how many of the next passes fail with {@link #injectedErrno} instead of waiting. */
     private final AtomicInteger injectedFailures = new AtomicInteger();
     private volatile int injectedErrno;
+
+    /** A reaper with no child yet; the init's loop ({@link SignalFd}) drives it. */
+    public Reaper() {
+        this(Libc.SpawnOptions.STANDARD_DESCRIPTORS);
+    }
 
     /** The fds every child keeps (the ones the init was started with), ascending. */
     private final List<Integer> keptDescriptors;
 
-    private Reaper(List<Integer> keptDescriptors) {
+    /**
+     * A reaper with no child yet, whose children keep exactly {@code keptDescriptors}.
+     *
+     * @param keptDescriptors the fds every child keeps, ascending ({@link InitProcess#inheritedDescriptors}):
+     *                        every other fd is closed in each child
+     */
+    public Reaper(List<Integer> keptDescriptors) {
         this.keptDescriptors = List.copyOf(keptDescriptors);
-        thread = Thread.ofPlatform().name("jinit-reaper").daemon(true).unstarted(this::run);
-    }
-
-    /** @return a started reaper whose children keep only fds 0, 1 and 2; there must be only one per process */
-    public static Reaper start() {
-        return start(Libc.SpawnOptions.STANDARD_DESCRIPTORS);
     }
 
     /**
-     * @param keptDescriptors the fds every child keeps, ascending ({@link InitProcess#inheritedDescriptors}):
-     *                        every other fd is closed in each child
-     * @return a started reaper; there must be only one per process
+     * One pass: reaps every child that has exited, under the lock, and completes their statuses
+     * after it (on the calling thread: the loop's, or the caller of {@link #noChildrenLeft}).
+     * Never throws for a failed wait: it is reported, and another pass is asked for after
+     * {@link #ERROR_PAUSE} (a SIGCHLD sent to this process).
+     *
+     * @return true when this process has no child at all ({@code waitpid} reported ECHILD) and the
+     *     status of every child reaped so far, by this pass or another thread's, has been completed
      */
-    public static Reaper start(List<Integer> keptDescriptors) {
-        Reaper r = new Reaper(keptDescriptors);
-        r.thread.start();
-        return r;
-    }
-
-    private void run() {
-        try (Libc.WaitBuffer buffer = new Libc.WaitBuffer()) {
-            while (!closed) {
-                try {
-                    reapOne(buffer);
-                } catch (PosixException e) {
-                    failed("waitpid", e);
-                } catch (RuntimeException e) {
-                    failed("reaping", e);
-                }
-            }
-        }
-    }
-
-    /** One turn: look for an exited child (or park when there is none), then reap it under the lock. */
-    private void reapOne(Libc.WaitBuffer buffer) {
-        Libc.WaitidInfo seen;
-        try {
-            if (injectedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new PosixException("waitid", injectedErrno);
-            }
-            seen = Libc.waitid(Libc.P_ALL, 0, Libc.WEXITED | Libc.WNOWAIT, buffer);
-        } catch (PosixException e) {
-            if (e.errno() != Errno.ECHILD) {
-                failed("waitid", e);
-                return;
-            }
-            parkWhileIdle();
-            return;
-        }
-        if (seen.pid() <= 0) return;
-        afterLook.accept(seen.pid());
-        // Reap the one seen and every other child that has exited meanwhile (a burst of orphans
-        // costs one look, not one per zombie). Each zombie keeps its PID until its waitpid, and
-        // its child leaves the table in the same lock, so no signal can reach a reaped PID.
+    public boolean reap() {
         List<ChildProcess> done = new ArrayList<>();
         List<WaitStatus> statuses = new ArrayList<>();
-        lock.lock();
-        try {
-            Libc.Waited w = Libc.waitpid(seen.pid(), Libc.WNOHANG, buffer);
-            while (w.pid() > 0) {
-                ChildProcess child = children.remove(w.pid());
-                if (child != null) {
-                    done.add(child);
-                    statuses.add(WaitStatus.decode(w.status()));
+        PosixException failure = null;
+        boolean none = false;
+        try (Libc.WaitBuffer buffer = new Libc.WaitBuffer()) {
+            IntConsumer hook = afterLook;
+            if (hook != null) look(buffer, hook);
+            lock.lock();
+            try {
+                if (injectedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    throw new PosixException("waitpid", injectedErrno);
                 }
-                w = Libc.waitpid(-1, Libc.WNOHANG, buffer);
+                // Each zombie keeps its PID until its waitpid, and its child leaves the table in
+                // the same lock, so no signal can reach a reaped PID.
+                for (Libc.Waited w = Libc.waitpid(-1, Libc.WNOHANG, buffer); w.pid() > 0;
+                     w = Libc.waitpid(-1, Libc.WNOHANG, buffer)) {
+                    ChildProcess child = children.remove(w.pid());
+                    if (child != null) {
+                        done.add(child);
+                        statuses.add(WaitStatus.decode(w.status()));
+                    }
+                }
+            } catch (PosixException e) {
+                // no child left, and every status reaped by any pass is out
+                if (e.errno() == Errno.ECHILD) none = completing == 0;
+                else failure = e;
+            } finally {
+                completing += done.size();
+                if (none) reaped.signalAll();
+                lock.unlock();
             }
-        } catch (PosixException e) {
-            if (e.errno() != Errno.ECHILD) throw e;
-        } finally {
-            lock.unlock();
         }
         for (int i = 0; i < done.size(); i++) done.get(i).complete(statuses.get(i));
+        if (!done.isEmpty()) {
+            lock.lock();
+            try {
+                completing -= done.size();
+                reaped.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (failure != null) failed(failure);
+        return none;
     }
 
-    /** Reports a failed wait and pauses for {@link #ERROR_PAUSE}; the reaper goes on. */
-    private void failed(String what, RuntimeException e) {
+    /** For {@link #afterLook}: finds an exited child without reaping it (it stays a zombie). */
+    private static void look(Libc.WaitBuffer buffer, IntConsumer hook) {
         try {
-            errors.accept("The reaper's " + what + " failed (" + e.getMessage() + "); it goes on reaping.");
-        } catch (RuntimeException ignored) {
-            // a broken sink must not end the reaper either
+            int pid = Libc.waitid(Libc.P_ALL, 0, Libc.WEXITED | Libc.WNOWAIT | Libc.WNOHANG, buffer);
+            if (pid > 0) hook.accept(pid);
+        } catch (PosixException e) {
+            // no child: nothing to look at
         }
-        pause(ERROR_PAUSE, () -> { });
+    }
+
+    /** Reports a failed pass, pauses for {@link #ERROR_PAUSE}, and asks for another pass. */
+    private void failed(PosixException e) {
+        try {
+            errors.accept("The reaper's waitpid failed (" + e.getMessage() + "); it goes on reaping.");
+        } catch (RuntimeException ignored) {
+            // a broken sink must not stop the reaping either
+        }
+        try {
+            Thread.sleep(ERROR_PAUSE);
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+        }
+        // the SIGCHLD that brought this pass has been read: ask the loop for the next one
+        Libc.kill(Libc.getpid(), Signal.CHLD.number());
     }
 
     /**
      * Sends the reaper's error reports (a wait that failed with an errno other than ECHILD) to
      * {@code sink} instead of stderr. Safe from any thread.
      *
-     * @param sink receives one line per failure, e.g. {@code The reaper's waitid failed (...); it goes on reaping.}
+     * @param sink receives one line per failure, e.g. {@code The reaper's waitpid failed (...); it goes on reaping.}
      */
     public void reportErrorsTo(Consumer<String> sink) {
         this.errors = sink;
     }
 
-    /** Test hook: {@code hook} runs on the reaper thread with the PID of each exited child, before it is reaped. */
+    /** Test hook: {@code hook} runs on the reaping thread with the PID of an exited child, before the pass reaps it. */
     void afterLook(IntConsumer hook) {
         this.afterLook = hook;
     }
 
-    /** Test hook: the next {@code count} looks fail with {@code errno} (e.g. EINVAL), as a broken wait would. */
+    /** Test hook: the next {@code count} passes fail with {@code errno} (e.g. EINVAL), as a broken wait would. */
     void injectWaitFailures(int count, int errno) {
         injectedErrno = errno;
         injectedFailures.set(count);
-        lock.lock();
-        try {
-            wakeLocked();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void parkWhileIdle() {
-        pause(IDLE_POLL, () -> {
-            idleGeneration++;
-            idle.signalAll();
-        });
-    }
-
-    /**
-     * Under the lock: runs {@code first}, then waits up to {@code limit} unless a wake-up is
-     * pending (a spawn, a close). An interrupt closes the reaper.
-     */
-    private void pause(Duration limit, Runnable first) {
-        lock.lock();
-        try {
-            first.run();
-            if (!closed && !wakeRequested) wake.await(limit.toMillis(), TimeUnit.MILLISECONDS);
-            wakeRequested = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void wakeLocked() {
-        wakeRequested = true;
-        wake.signal();
     }
 
     /**
      * Starts a command as a child ({@code posix_spawnp(3)} with a clean child: empty signal mask,
-     * default dispositions, only the fds the reaper was told to keep, optionally its own process group). A program without a
+     * default dispositions, only the fds the reaper keeps, optionally its own process group). A program without a
      * {@code /} is looked up on the command's own {@code PATH} (as {@code execvp(3)} does); a file
      * that is not a binary and has no {@code #!} is run by {@code /bin/sh}.
      *
@@ -241,9 +210,8 @@ public final class Reaper implements AutoCloseable {
                     throw cannotExecute(command.name(), e2.errno());
                 }
             }
-            ChildProcess child = new ChildProcess(pid, command.name(), true, this);
+            ChildProcess child = new ChildProcess(pid, command.name(), this);
             children.put(pid, child);
-            wakeLocked();
             return child;
         } finally {
             lock.unlock();
@@ -331,63 +299,26 @@ public final class Reaper implements AutoCloseable {
      */
     public boolean awaitNoChildren(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        lock.lock();
-        try {
-            long generation = idleGeneration;
-            wakeLocked();
-            while (idleGeneration == generation) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) return false;
-                idle.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * A condition for {@link Abort#await}: true once this process has had no child at all
-     * ({@code waitpid} reported ECHILD) after this call. Wakes the reaper so it looks at once.
-     *
-     * @return the condition; cheap (a lock and a compare), never blocks
-     */
-    public BooleanSupplier noChildrenLeft() {
-        long generation;
-        lock.lock();
-        try {
-            generation = idleGeneration;
-            wakeLocked();
-        } finally {
-            lock.unlock();
-        }
-        return () -> {
+        while (!reap()) {
             lock.lock();
             try {
-                return idleGeneration != generation;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                reaped.awaitNanos(left);
             } finally {
                 lock.unlock();
             }
-        };
+        }
+        return true;
     }
 
     /**
-     * Stops the reaper thread at its next wake-up and waits up to {@link #IDLE_POLL} for it to end
-     * (it ends at once when there is no child; children are left alone).
+     * A condition for {@link Abort#await}: true once this process has no child at all. Each check
+     * is a pass of {@link #reap} on the calling thread (the loop reaps meanwhile too).
+     *
+     * @return the condition; cheap (a few {@code waitpid} calls under the lock), never blocks
      */
-    @Override
-    public void close() {
-        closed = true;
-        lock.lock();
-        try {
-            wakeLocked();
-        } finally {
-            lock.unlock();
-        }
-        try {
-            thread.join(IDLE_POLL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    public BooleanSupplier noChildrenLeft() {
+        return this::reap;
     }
 }

@@ -62,8 +62,24 @@ public enum Signal {
         }
     }
 
-    /** @return a description for logs, e.g. {@code "SIGKILL (9)"} */
+    /**
+     * @param number a signal number
+     * @return its conventional name: {@code SIGTERM}; {@code SIGRTMIN+3}, {@code SIGRTMAX-1} for the
+     *     real-time signals 34..64 (glibc's numbering); {@code signal N} for any other number
+     */
+    public static String nameOf(int number) {
+        Optional<Signal> named = ofNumber(number);
+        if (named.isPresent()) return named.get().fullName();
+        if (number == 34) return "SIGRTMIN";
+        if (number == 64) return "SIGRTMAX";
+        if (number > 34 && number <= 49) return "SIGRTMIN+" + (number - 34);
+        if (number > 49 && number < 64) return "SIGRTMAX-" + (64 - number);
+        return "signal " + number;
+    }
+
+    /** @return a description for logs, e.g. {@code "SIGKILL (9)"}, {@code "SIGRTMIN+3 (37)"} */
     public static String describe(int number) {
-        return ofNumber(number).map(s -> s.fullName() + " (" + number + ")").orElse("signal " + number);
+        String name = nameOf(number);
+        return name.startsWith("SIG") ? name + " (" + number + ")" : name;
     }
 }

@@ -3,62 +3,92 @@ package io.jinit.process;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Decides what happens to each signal the init receives. The signals arrive through
- * {@link SignalFd} (blocked in every thread from the exec on, read from a {@code signalfd(2)}),
- * which calls {@link #deliver}; see README "Signals":
- * <ul>
- *   <li>TERM, INT: request the {@link Abort} (exit 2, "Init system aborted.").</li>
- *   <li>HUP, QUIT, USR1, USR2, WINCH, ALRM, CONT, TSTP: forwarded to the current target (the main
- *       command) when forwarding is on, else dropped. None can kill, stop or dump the init.</li>
- *   <li>TTIN, TTOU: read and dropped by {@link SignalFd}; while blocked they count as ignored for
- *       terminal I/O, so the init is never stopped by it or by {@code tcsetpgrp(3)}.</li>
- * </ul>
+ * Carries out what {@link SignalPolicy#decide} decides for each signal the init reads (the
+ * signalfd loop, {@link SignalFd}, calls {@link #deliver}); see README "Signals": abort, reap,
+ * drop, or forward to the current target (the main command, or runsvdir in runit-only mode).
+ * Signals to forward that arrive while there is no target are dropped, except between
+ * {@link #hold} and the next {@link #forwardTo}, where they are kept and then delivered.
  */
 public final class SignalRouter {
-    /** The signals forwarded to the target when forwarding is on. */
-    public static final List<Signal> FORWARDED = List.of(Signal.HUP, Signal.QUIT, Signal.USR1, Signal.USR2,
-            Signal.WINCH, Signal.ALRM, Signal.CONT, Signal.TSTP);
+    /** What the router reports of each signal, for the debug log; called on the loop's thread. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param signal   the number read
+         * @param decision what the policy decided (never {@link SignalPolicy.Decision.Reap}: SIGCHLD is not reported)
+         */
+        void received(int signal, SignalPolicy.Decision decision);
+    }
 
     private final Abort abort;
-    private final Consumer<Signal> onReceive;
+    private final Reaper reaper;
+    private final Listener listener;
+    private volatile SignalPolicy policy = SignalPolicy.DEFAULT;
     /** Guards {@link #target}, {@link #holding} and {@link #held}. */
     private final Object lock = new Object();
-    private Consumer<Signal> target;
+    private Consumer<SignalPolicy.Decision.Forward> target;
     private boolean holding;
-    private final List<Signal> held = new ArrayList<>();
+    private final List<SignalPolicy.Decision.Forward> held = new ArrayList<>();
+    /** Test hook: how many of the next deliveries fail (as a forward that throws would). */
+    private final AtomicInteger injectedFailures = new AtomicInteger();
 
     /**
-     * @param abort     requested by TERM and INT
-     * @param onReceive called for every received signal (for debug logs), on the signalfd thread
+     * @param abort    requested by TERM and INT
+     * @param reaper   reaps on SIGCHLD
+     * @param listener told of every signal but SIGCHLD (for debug logs), on the loop's thread
      */
-    public SignalRouter(Abort abort, Consumer<Signal> onReceive) {
+    public SignalRouter(Abort abort, Reaper reaper, Listener listener) {
         this.abort = abort;
-        this.onReceive = onReceive;
+        this.reaper = reaper;
+        this.listener = listener;
     }
 
     /**
-     * Routes one received signal (what the signalfd thread runs; callable directly in tests).
+     * Applies the run's options from now on ({@link SignalPolicy#DEFAULT} until then).
      *
-     * @param s the signal that arrived
+     * @param runPolicy the policy of the command line
      */
-    public void deliver(Signal s) {
-        onReceive.accept(s);
-        if (s == Signal.TERM || s == Signal.INT) {
-            abort.request(s);
-            return;
+    public void use(SignalPolicy runPolicy) {
+        this.policy = runPolicy;
+    }
+
+    /**
+     * Routes one received signal (what the loop runs for each signal it reads; callable directly in tests).
+     *
+     * @param signal the number of the signal that arrived, 1..64
+     * @throws RuntimeException whatever the target's forward throws (the loop reports it and goes on)
+     */
+    public void deliver(int signal) {
+        if (injectedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("injected failure while routing " + Signal.nameOf(signal));
         }
-        Consumer<Signal> t;
-        synchronized (lock) {
-            t = target;
-            if (t == null && holding) {
-                held.add(s);
-                return;
+        SignalPolicy.Decision decision = policy.decide(signal);
+        if (!(decision instanceof SignalPolicy.Decision.Reap)) listener.received(signal, decision);
+        switch (decision) {
+            case SignalPolicy.Decision.Reap reap -> reaper.reap();
+            case SignalPolicy.Decision.Abort(Signal s) -> abort.request(s);
+            case SignalPolicy.Decision.Drop drop -> { }
+            case SignalPolicy.Decision.Forward forward -> {
+                Consumer<SignalPolicy.Decision.Forward> t;
+                synchronized (lock) {
+                    t = target;
+                    if (t == null && holding) {
+                        held.add(forward);
+                        return;
+                    }
+                }
+                if (t != null) t.accept(forward);
             }
         }
-        if (t != null) t.accept(s);
+    }
+
+    /** Test hook: the next {@code count} deliveries throw, as a forward that fails would. */
+    void injectFailures(int count) {
+        injectedFailures.set(count);
     }
 
     /**
@@ -75,10 +105,10 @@ public final class SignalRouter {
     /**
      * Sets where forwarded signals go from now on, and delivers there any signal held since {@link #hold}.
      *
-     * @param newTarget receives each forwarded signal, or null to drop them (held ones too)
+     * @param newTarget receives each signal to forward, or null to drop them (held ones too)
      */
-    public void forwardTo(Consumer<Signal> newTarget) {
-        List<Signal> pending;
+    public void forwardTo(Consumer<SignalPolicy.Decision.Forward> newTarget) {
+        List<SignalPolicy.Decision.Forward> pending;
         synchronized (lock) {
             target = newTarget;
             holding = false;
@@ -93,10 +123,10 @@ public final class SignalRouter {
      * {@link #hold} first), until the returned scope is closed, after which they are dropped.
      * Use it as {@code try (var forwarding = signals.forwardingTo(target)) { ... }}.
      *
-     * @param target receives each forwarded signal, or null to drop them (held ones too)
+     * @param target receives each signal to forward, or null to drop them (held ones too)
      * @return the scope; closing it stops the forwarding
      */
-    public Scope forwardingTo(Consumer<Signal> target) {
+    public Scope forwardingTo(Consumer<SignalPolicy.Decision.Forward> target) {
         forwardTo(target);
         return () -> forwardTo(null);
     }

@@ -2,6 +2,7 @@ package io.jinit.runit;
 
 import io.jinit.process.Abort;
 import io.jinit.process.AbortedException;
+import io.jinit.process.Cutoff;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.util.List;
  * Stops runit services the way {@code sv -w T force-stop} does, without spawning {@code sv}:
  * {@code d} to each running service's {@code supervise/control}, wait up to T until none runs,
  * then {@code k} (KILL) to those still running. Looks at the status files every {@link #POLL}.
- * The waits are {@link Abort#await}: a SIGTERM/SIGINT beyond the ones they ignore cuts them short.
+ * The waits are {@link Abort#await}: a SIGTERM/SIGINT their {@link Cutoff} names cuts them short.
  */
 public final class ServiceStop {
     /** Interval between looks at {@code supervise/stat}. */
@@ -32,14 +33,14 @@ public final class ServiceStop {
      * @param services the service directories
      * @param timeout  {@code KILL_PROCESS_TIMEOUT}
      * @param abort    the init's abort request
-     * @param after    how many abort requests the wait ignores ({@link Abort#await(java.util.function.BooleanSupplier, Duration, Duration, int)})
+     * @param cutoff   which abort requests end the wait ({@link Abort#await(java.util.function.BooleanSupplier, Duration, Duration, Cutoff)})
      * @throws AbortedException on a later request (the services are left as they are)
      */
-    public static void forceStop(List<Path> services, Duration timeout, Abort abort, int after)
+    public static void forceStop(List<Path> services, Duration timeout, Abort abort, Cutoff cutoff)
             throws AbortedException, InterruptedException {
         List<Path> running = RunitServices.stillRunning(services);
         running.forEach(RunitServices::down);
-        List<Path> left = awaitDown(running, timeout, abort, after);
+        List<Path> left = awaitDown(running, timeout, abort, cutoff);
         left.forEach(RunitServices::kill);
     }
 
@@ -49,11 +50,11 @@ public final class ServiceStop {
      * @param services the service directories
      * @param bound    how long to wait at most
      * @param abort    the init's abort request
-     * @param after    how many abort requests the wait ignores
+     * @param cutoff   which abort requests end the wait
      * @return the services still running when the bound passed (empty on success)
      * @throws AbortedException on a later request
      */
-    public static List<Path> awaitDown(List<Path> services, Duration bound, Abort abort, int after)
+    public static List<Path> awaitDown(List<Path> services, Duration bound, Abort abort, Cutoff cutoff)
             throws AbortedException, InterruptedException {
         long[] lastReissue = {System.nanoTime()};
         List<Path> running = new ArrayList<>(RunitServices.stillRunning(services));
@@ -66,7 +67,7 @@ public final class ServiceStop {
                 lastReissue[0] = now;
             }
             return running.isEmpty();
-        }, bound, POLL, after);
+        }, bound, POLL, cutoff);
         return List.copyOf(running);
     }
 }

@@ -52,12 +52,13 @@ class AbortTest {
         abort.request(Signal.TERM);
         assertThatThrownBy(() -> abort.await(() -> false, Duration.ofSeconds(10), POLL))
                 .isInstanceOf(AbortedException.class);
-        int seen = abort.requests();
-        assertThat(abort.await(() -> false, Duration.ofMillis(100), POLL, seen)).isFalse();
+        Cutoff fromNow = abort.fromNow();
+        assertThat(abort.await(() -> false, Duration.ofMillis(100), POLL, fromNow)).isFalse();
         abort.request(Signal.INT);
-        assertThatThrownBy(() -> abort.await(() -> false, Duration.ofSeconds(10), POLL, seen))
+        assertThatThrownBy(() -> abort.await(() -> false, Duration.ofSeconds(10), POLL, fromNow))
                 .isInstanceOf(AbortedException.class);
-        assertThat(abort.await(() -> false, Duration.ofMillis(50), POLL, Integer.MAX_VALUE)).isFalse();
+        assertThat(abort.await(() -> false, Duration.ofMillis(50), POLL, Cutoff.NO_REQUEST)).isFalse();
+        assertThat(abort.awaitRegardless(() -> false, Duration.ofMillis(50), POLL)).isFalse();
         assertThat(abort.signal()).contains(Signal.TERM);
         assertThat(abort.requests()).isEqualTo(2);
     }
@@ -72,6 +73,6 @@ class AbortTest {
             done.set(true);
             abort.wake();
         });
-        assertThat(abort.await(done::get, Duration.ofSeconds(5), Duration.ofSeconds(5), 1)).isTrue();
+        assertThat(abort.await(done::get, Duration.ofSeconds(5), Duration.ofSeconds(5), abort.fromNow())).isTrue();
     }
 }

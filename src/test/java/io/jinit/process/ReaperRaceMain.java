@@ -34,7 +34,8 @@ public final class ReaperRaceMain {
         int rounds = Integer.parseInt(args[0]);
         Path nsLastPid = Path.of("/proc/sys/kernel/ns_last_pid");
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin");
-        Reaper reaper = Reaper.start();
+        Reaper reaper = new Reaper();
+        SignalFd.start(new SignalRouter(new Abort(), reaper, (signal, decision) -> { }), System.err::println);
         AtomicInteger windows = new AtomicInteger();
         AtomicInteger reused = new AtomicInteger();
         AtomicInteger sent = new AtomicInteger();

@@ -24,7 +24,9 @@ class ReaperRaceTest {
     @Test
     void noSignalReachesAProcessThatReusedAReapedChildsPid() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of("unshare", "-p", "-f", "--mount-proc", java,
+        Process p = new ProcessBuilder(List.of("unshare", "-p", "-f", "--mount-proc",
+                // as the launcher does: SIGCHLD blocked from the exec on, read by the loop's signalfd
+                "env", "--block-signal=CHLD", java,
                 "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-cp", System.getProperty("java.class.path"),
                 ReaperRaceMain.class.getName(), Integer.toString(ROUNDS)))
                 .redirectErrorStream(true).start();

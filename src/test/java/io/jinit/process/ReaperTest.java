@@ -22,20 +22,47 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Real children of the test JVM, reaped by one Reaper (the only waitpid caller while it runs). */
+/**
+ * Real children of the test JVM, reaped by one Reaper driven by the init's one loop
+ * ({@link SignalFd}: the only waitpid caller while it runs). The test JVM runs with SIGCHLD
+ * blocked in every thread (surefire starts it through {@code src/test/sigchld-blocked/bin/java}),
+ * as the launcher starts the init's.
+ */
 @Timeout(60)
 class ReaperTest {
     private static Reaper reaper;
+    private static SignalRouter router;
+    private static SignalFd loop;
+    private static final List<String> loopErrors = java.util.Collections.synchronizedList(new ArrayList<>());
     private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
 
     @BeforeAll
     static void start() {
-        reaper = Reaper.start();
+        reaper = new Reaper();
+        router = new SignalRouter(new Abort(), reaper, (signal, decision) -> { });
+        loop = SignalFd.start(router, loopErrors::add);
     }
 
     @AfterAll
     static void stop() {
-        reaper.close();
+        loop.close();
+    }
+
+    /**
+     * The loop survives a signal whose handling throws: one line, and it goes on: the SIGCHLD whose
+     * pass failed is asked for again, and later children are reaped as usual.
+     */
+    @Test
+    void theLoopReportsAFailedDeliveryAndGoesOn() throws Exception {
+        loopErrors.clear();
+        router.injectFailures(1);
+        ChildProcess first = spawn("true");
+        assertThat(first.waitFor(Duration.ofSeconds(10))).contains(new WaitStatus.Exited(0));
+        ChildProcess second = spawn("sh", "-c", "exit 3");
+        assertThat(second.waitFor(Duration.ofSeconds(10))).contains(new WaitStatus.Exited(3));
+        assertThat(loopErrors).hasSize(1).allSatisfy(line -> assertThat(line)
+                .startsWith("Handling SIGCHLD failed (java.lang.IllegalStateException: injected failure")
+                .endsWith("going on."));
     }
 
     private static ChildProcess spawn(String... argv) throws CannotExecuteException {
@@ -52,7 +79,7 @@ class ReaperTest {
             ChildProcess c = spawn("sh", "-c", "exit 7");
             assertThat(c.waitFor(Duration.ofSeconds(10))).contains(new WaitStatus.Exited(7));
             assertThat(reports).hasSize(3).allSatisfy(r -> assertThat(r)
-                    .startsWith("The reaper's waitid failed (waitid: Invalid argument (errno 22))")
+                    .startsWith("The reaper's waitpid failed (waitpid: Invalid argument (errno 22))")
                     .endsWith("it goes on reaping."));
             // and it goes on after that, with children that exit later too
             assertThat(spawn("sh", "-c", "sleep 0.2; exit 8").waitFor(Duration.ofSeconds(10)))
