@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * One round trip of a batch of variables through {@link ContainerEnvironment#export} (to the
  * directory, the .sh and the .json) and back (the directory's bytes, {@code readDirectory}, the
  * .sh sourced by real shells, the .json parsed by jackson-jr), checked against an oracle that is
- * written down here independently of the product's code paths (issue 4, item 1).
+ * written down here independently of the product's code paths.
  *
  * <p>The oracle, per variable name (the contract, and the choices documented on
  * {@link ContainerEnvironment#export}):

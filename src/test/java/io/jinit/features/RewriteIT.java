@@ -19,7 +19,7 @@ import static io.jinit.features.Fixtures.withMain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 6, feature 2: {@code --rewrite FROM:TO} changes or drops ({@code :0}) forwarded signals;
+ * {@code --rewrite FROM:TO} changes or drops ({@code :0}) forwarded signals;
  * {@code --stop-signal SIG} (or {@code --rewrite TERM:SIG}, or {@code MY_INIT_STOP_SIGNAL}) is what
  * the main command gets when the init stops it, while SIGTERM to the init still aborts (exit 2).
  */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a boot loads (issue 10), from the JVM's own class-load log: every class of the image
+ * What a boot loads, from the JVM's own class-load log: every class of the image
  * comes from the AOT cache (none read and verified from {@code lib/modules}: picocli must be the
  * build's {@code --release 25} compile, which the cache can link), and the FFM downcalls spin at
  * most two stub classes (the two downcall shapes of {@code io.jinit.posix.Libc}). Counts, not
