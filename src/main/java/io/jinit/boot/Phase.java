@@ -35,9 +35,22 @@ import java.util.SequencedMap;
  *   Shutdown → KillAll  (nothing to stop without runsvdir)
  *   KillAll  → Exit     (the status; aborted if a SIGTERM/SIGINT came meanwhile)
  * </pre>
- * Aborted means exit status 2 and {@code *** Init system aborted.}. From Shutdown on, the
- * init has passed its point of no return: a SIGTERM/SIGINT no longer skips a phase, it only cuts
- * the current wait short (see {@link Shutdown} and {@link KillAll}).
+ * Aborted means exit status 2 and {@code *** Init system aborted.}. From Shutdown on, a
+ * SIGTERM/SIGINT no longer skips a phase, it only cuts the current wait short (see
+ * {@link Shutdown} and {@link KillAll}).
+ *
+ * <p>{@link #run} is the init's point of no return (catatonit's, s6-svscan's "from now on, we must
+ * not die"): from the first phase on, anything a phase throws (a {@link RuntimeException}, an
+ * {@link OutOfMemoryError}, a {@link StackOverflowError}, a thread that cannot be started) is one
+ * log line ({@code *** Fault in phase P: TYPE: MESSAGE. Shutting down (exit status 1).}) and
+ * then the same bounded shutdown as any other end, with exit status 1:
+ * <pre>
+ *   Boot, Env, Startup, Runit → KillAll          (Runit: once runsvdir runs → Shutdown)
+ *   Main                      → Shutdown         (the main command is stopped first)
+ *   Shutdown                  → KillAll
+ *   KillAll                   → Exit             (KILL to every process it would signal)
+ * </pre>
+ * Before {@link #run}, a fatal problem is one line and an exit status (see {@code cli.MyInit}).
  */
 public sealed interface Phase {
 
@@ -56,8 +69,67 @@ public sealed interface Phase {
      */
     static int run(Phase first) throws InterruptedException {
         Phase phase = first;
-        while (!(phase instanceof Exit exit)) phase = phase.next();
+        while (!(phase instanceof Exit exit)) {
+            try {
+                InjectedFault.at(name(phase));
+                phase = phase.next();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Throwable fault) {
+                // the point of no return: whatever a phase throws becomes the orderly shutdown
+                phase = afterFault(phase, fault);
+            }
+        }
         return exit.status();
+    }
+
+    /** The exit status of a run that a fault (an unexpected throwable) ended, see the class comment. */
+    int FAULT_STATUS = 1;
+
+    /** @return the phase's name as the log's {@code phase} field has it */
+    private static String name(Phase phase) {
+        return switch (phase) {
+            case Boot p -> "boot";
+            case Env p -> "env";
+            case Startup p -> "startup";
+            case Runit p -> "runit";
+            case Main p -> "main";
+            case Shutdown p -> "shutdown";
+            case KillAll p -> "exit";
+            case Exit p -> "end";
+        };
+    }
+
+    /** @return where the run goes on after {@code failed} threw {@code fault} (one log line first) */
+    private static Phase afterFault(Phase failed, Throwable fault) {
+        return switch (failed) {
+            case Boot p -> new KillAll(faulted(p.rt(), "boot", fault), Outcome.of(FAULT_STATUS));
+            case Env p -> new KillAll(faulted(p.rt(), "env", fault), Outcome.of(FAULT_STATUS));
+            case Startup p -> new KillAll(faulted(p.rt(), "startup", fault), Outcome.of(FAULT_STATUS));
+            case Runit p -> new KillAll(faulted(p.rt(), "runit", fault), Outcome.of(FAULT_STATUS));
+            case Main p -> new Shutdown(faulted(p.rt(), "main", fault), p.env(), Runsvdir.of(p.runit()),
+                    Outcome.of(FAULT_STATUS));
+            case Shutdown p -> new KillAll(faulted(p.rt(), "shutdown", fault), Outcome.of(FAULT_STATUS));
+            case KillAll p -> p.lastResort(faulted(p.rt(), "exit", fault));
+            case Exit p -> p;
+        };
+    }
+
+    /**
+     * Logs a fault as one line: the phase, the throwable's type and the first line of its message.
+     * Never throws: a log that fails (the heap still full) leaves the line out.
+     *
+     * @return {@code rt}
+     */
+    static InitRuntime faulted(InitRuntime rt, String phase, Throwable fault) {
+        try {
+            String message = fault.getMessage() == null ? "" : ": " + fault.getMessage().lines().findFirst().orElse("");
+            rt.log().error("fault", "Fault in phase " + phase + ": " + fault.getClass().getName() + message
+                    + ". Shutting down (exit status " + FAULT_STATUS + ").", "error", fault.getClass().getName());
+        } catch (Throwable ignored) {
+            // nothing else may end the init: the shutdown goes on without the line
+        }
+        return rt;
     }
 
     /**
@@ -101,6 +173,12 @@ public sealed interface Phase {
                     rt.envStore().export(env, true);
                 } catch (IOException e) {
                     rt.log().error("env.error", "Cannot export the container environment: " + e.getMessage());
+                } catch (OutOfMemoryError e) {
+                    // too big for the init's heap: nothing was exported (every file is written whole or not at all)
+                    rt.log().error("env.too_large", "Cannot import " + rt.config().paths().env().directory()
+                            + ": it does not fit in the init's heap (" + e.getMessage() + "). Shutting down (exit status "
+                            + FAULT_STATUS + ").", "error", e.getClass().getName());
+                    return new KillAll(rt, Outcome.of(FAULT_STATUS));
                 }
             } else {
                 rt.log().debug("env.absent", "No " + rt.config().paths().env().directory() + ": no environment import or export.");
@@ -197,12 +275,18 @@ public sealed interface Phase {
                 return new KillAll(rt, Outcome.of(1));
             }
             rt.log().info("runit.started", "Runit started as PID " + runit.pid(), "pid", runit.pid());
-            if (rt.config().readiness().limit() != null) {
-                try {
-                    if (!Readiness.awaitServices(rt, env)) return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.of(1));
-                } catch (AbortedException e) {
-                    return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.abortedRun());
+            try {
+                InjectedFault.at("runit.running");
+                if (rt.config().readiness().limit() != null) {
+                    try {
+                        if (!Readiness.awaitServices(rt, env)) return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.of(1));
+                    } catch (AbortedException e) {
+                        return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.abortedRun());
+                    }
                 }
+            } catch (RuntimeException | Error fault) {
+                // past the point of no return with runsvdir running: its services are stopped in order
+                return new Shutdown(faulted(rt, "runit", fault), env, new Runsvdir.Running(runit), Outcome.of(FAULT_STATUS));
             }
             return new Main(rt, env, runit);
         }
@@ -259,6 +343,7 @@ public sealed interface Phase {
             Optional<WaitStatus> status;
             try (var forwarding = rt.signals().forwardingTo(Forwarding.to(main, rt))) {
                 try {
+                    InjectedFault.at("main.running");
                     status = rt.commands().await(main, rt.config().timeouts().main());
                 } finally {
                     // the terminal's foreground is the init's again before anything is stopped
@@ -267,6 +352,11 @@ public sealed interface Phase {
             } catch (AbortedException e) {
                 stop(main);
                 return shutdown(Outcome.abortedRun());
+            } catch (RuntimeException | Error fault) {
+                // past the point of no return with the main command running: it is stopped first
+                faulted(rt, "main", fault);
+                stop(main);
+                return shutdown(Outcome.of(FAULT_STATUS));
             }
             if (status.isEmpty()) return timedOut(main);
             return exited(main, status.get(), (System.nanoTime() - started) / 1_000_000);
@@ -420,6 +510,22 @@ public sealed interface Phase {
                 }
             }
             return new Exit(now.status());
+        }
+
+        /**
+         * After a fault in this phase: KILL to every process kill-all would signal (none with
+         * {@code --kill-all=never}), no wait, then the end with the fault's status.
+         *
+         * @return the end state
+         */
+        Exit lastResort(InitRuntime faulted) {
+            try {
+                BootConfig.KillAll mode = faulted.config().killAll();
+                if (mode != BootConfig.KillAll.NEVER) signalAll(Signal.KILL, mode == BootConfig.KillAll.ALWAYS || faulted.pid1());
+            } catch (Throwable ignored) {
+                // the init exits now either way; as PID 1 the kernel KILLs what is left
+            }
+            return new Exit(FAULT_STATUS);
         }
 
         private void signalAll(Signal signal, boolean everyProcess) {

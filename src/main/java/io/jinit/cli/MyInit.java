@@ -2,6 +2,7 @@ package io.jinit.cli;
 
 import io.jinit.boot.BootConfig;
 import io.jinit.boot.InitRuntime;
+import io.jinit.boot.InjectedFault;
 import io.jinit.boot.Phase;
 import io.jinit.env.ContainerEnvironment;
 import io.jinit.log.EventLog;
@@ -23,7 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * signalfd), takes the launcher's part off the arguments and gives the environment back what the
  * launcher kept from the JVM, parses the options ({@link OptionTable}, {@link OptionValues}: one
  * line and exit 2 for bad input, nothing started), builds the runtime and runs the {@link Phase}
- * machine, then exits with its status.
+ * machine, then exits with its status. Anything thrown before the first phase (a thread that
+ * cannot be started, the heap) is one line and exit 1, nothing started; from the first phase on,
+ * {@link Phase#run} turns it into the orderly shutdown (the point of no return).
  */
 public final class MyInit {
     private MyInit() {}
@@ -40,6 +43,34 @@ public final class MyInit {
      * @param args the command line (re-read losslessly from {@code /proc/self/cmdline})
      */
     public static void main(String[] args) {
+        int status;
+        try {
+            status = start(args);
+        } catch (Throwable fault) {
+            // before the point of no return (Phase.run, which catches everything): nothing was
+            // started, so one line and exit 1
+            status = FATAL;
+            try {
+                String message = fault.getMessage() == null ? "" : ": " + fault.getMessage().lines().findFirst().orElse("");
+                System.err.println("*** my_init: cannot start: " + fault.getClass().getName() + message);
+            } catch (Throwable ignored) {
+                // the exit status says it
+            }
+        }
+        System.out.flush();
+        System.err.flush();
+        // _exit, not System.exit: HotSpot's exit would wait ~300 ms for the signalfd reader,
+        // which is always blocked in read(2) (and the reaper, when it waits for a child). The
+        // build's AOT training run (make-image.sh) needs the JVM's exit, which writes the cache.
+        if (Boolean.getBoolean(AOT_TRAINING_PROPERTY)) System.exit(status);
+        Libc.exitNow(status);
+    }
+
+    /** Exit status when the init cannot start (before any phase ran) or cannot receive signals. */
+    static final int FATAL = 1;
+
+    /** Everything up to the init's exit: signals, arguments, options, runtime, phases. @return the exit status */
+    private static int start(String[] args) {
         Abort abort = new Abort();
         AtomicReference<EventLog> logRef = new AtomicReference<>();
         SignalRouter router = new SignalRouter(abort, s -> {
@@ -53,7 +84,7 @@ public final class MyInit {
             // started without the launcher (java -m io.jinit/...): once more, the launcher's way
             if (!SignalMode.reexecuted()) problem = SignalMode.reexec() + " (" + problem + ")";
             System.err.println("*** my_init: cannot receive signals: " + problem);
-            System.exit(1);
+            return FATAL;
         }
         LauncherArguments launcher = LauncherArguments.parse(RawArguments.of(args));
         // The environment is read once, for the options and the Env phase, and given back what
@@ -62,19 +93,11 @@ public final class MyInit {
         launcher.restore(env);
         SignalMode.restore(env);
         String[] raw = launcher.args().toArray(String[]::new);
-        int status;
         try {
-            status = run(raw, env, abort, router, logRef);
+            return run(raw, env, abort, router, logRef);
         } catch (InterruptedException e) {
-            status = 1;
+            return FATAL;
         }
-        System.out.flush();
-        System.err.flush();
-        // _exit, not System.exit: HotSpot's exit would wait ~300 ms for the signalfd reader,
-        // which is always blocked in read(2) (and the reaper, when it waits for a child). The
-        // build's AOT training run (make-image.sh) needs the JVM's exit, which writes the cache.
-        if (Boolean.getBoolean(AOT_TRAINING_PROPERTY)) System.exit(status);
-        Libc.exitNow(status);
     }
 
     private static int run(String[] args, SequencedMap<String, String> env, Abort abort, SignalRouter router,
@@ -107,6 +130,7 @@ public final class MyInit {
             return USAGE_ERROR;
         }
         logRef.set(log);
+        InjectedFault.at("start");
         if (config.skipRunit() && config.mainCommand().isEmpty()) {
             log.error("usage", "When --skip-runit is given, you must also pass a main command.");
             return 1;
