@@ -201,10 +201,18 @@ public sealed interface Phase {
                     if (failed(key, rt.runScript(key, current))) return new KillAll(rt, Outcome.of(1));
                 }
                 if (!rt.config().skipStartupFiles()) {
-                    List<Path> scripts = new java.util.ArrayList<>(InitRuntime.executables(rt.config().paths().startupDir()));
+                    List<Path> scripts;
+                    List<Path> skipped;
+                    try {
+                        scripts = new java.util.ArrayList<>(InitRuntime.executables(rt.config().paths().startupDir()));
+                        skipped = new java.util.ArrayList<>(InitRuntime.notExecutable(rt.config().paths().startupDir()));
+                    } catch (IOException e) {
+                        rt.log().error("startup.unreadable", "Cannot list " + rt.config().paths().startupDir() + ": "
+                                + e.getMessage() + ". Shutting down (exit status 1).");
+                        return new KillAll(rt, Outcome.of(1));
+                    }
                     Path rcLocal = rt.config().paths().rcLocal();
                     if (Files.isRegularFile(rcLocal) && Files.isExecutable(rcLocal)) scripts.add(rcLocal);
-                    List<Path> skipped = new java.util.ArrayList<>(InitRuntime.notExecutable(rt.config().paths().startupDir()));
                     if (Files.isRegularFile(rcLocal) && !Files.isExecutable(rcLocal)) skipped.add(rcLocal);
                     for (Path s : skipped) {
                         String name = RawPaths.string(s);
@@ -271,7 +279,7 @@ public sealed interface Phase {
                         List.of(runsvdir, "-P", rt.config().paths().serviceDir().toString()), env));
             } catch (CannotExecuteException e) {
                 rt.log().error("runit.failed", "Cannot start runit: " + e.getMessage()
-                        + " (install runit, or pass --skip-runit)");
+                        + (e.exitStatus() == 127 ? " (install runit, or pass --skip-runit)" : ""));
                 return new KillAll(rt, Outcome.of(1));
             }
             rt.log().info("runit.started", "Runit started as PID " + runit.pid(), "pid", runit.pid());
@@ -438,7 +446,14 @@ public sealed interface Phase {
             if (runit == null) return new KillAll(rt, now);
             int after = now.aborted() ? Integer.MAX_VALUE : rt.abort().requests();
             RunitServices dir = new RunitServices(rt.config().paths().serviceDir());
-            List<Path> services = dir.services();
+            List<Path> services;
+            try {
+                services = dir.services();
+            } catch (IOException e) {
+                rt.log().warn("services.unreadable", "Cannot list the services in " + dir.directory() + ": " + e.getMessage()
+                        + ". Stopping runsvdir; kill-all stops the rest.");
+                services = List.of();
+            }
             try {
                 Hooks.run(rt, env, rt.config().paths().preShutdownDir(), "pre-shutdown", after);
                 Duration timeout = rt.config().timeouts().killProcess();
