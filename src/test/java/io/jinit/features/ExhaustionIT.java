@@ -37,7 +37,8 @@ class ExhaustionIT {
     /** A startup script that leaves a daemon (TERM: daemon.term), asks for the limit and waits for it. */
     private void waitingStartupScript() throws IOException {
         Shell.script(root.resolve("etc/my_init.d/10-wait"), """
-                setsid sh -c 'trap "touch $M/daemon.term; exit 0" TERM; while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1 &
+                setsid sh -c 'trap "touch $M/daemon.term; exit 0" TERM; touch $M/daemon.ready; while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1 &
+                while [ ! -e $M/daemon.ready ]; do sleep 0.05; done
                 touch $M/limit.wanted
                 while [ ! -e $M/limit.set ]; do sleep 0.05; done
                 """);

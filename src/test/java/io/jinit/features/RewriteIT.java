@@ -50,11 +50,13 @@ class RewriteIT {
                 .args(withMain(main, "-v", "--skip-runit")).start()) {
             Shell.awaitFile(root.resolve("main.ready"), init);
             init.signal("WINCH");
-            Thread.sleep(300);
+            // the init has read WINCH (its -v line) before HUP is sent: were WINCH forwarded, it
+            // would reach the main command before HUP does
+            Shell.await("the init to receive WINCH", Fixtures.SOON,
+                    () -> init.stderr().lines().anyMatch(l -> l.equals("*** Received SIGWINCH.")));
             init.signal("HUP");
             awaitLine(init, root.resolve("main.got"), "HUP");
             awaitLine(init, root.resolve("child.got"), "HUP");
-            Thread.sleep(500);
             Files.createFile(root.resolve("stop"));
             Result r = init.await();
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(7);

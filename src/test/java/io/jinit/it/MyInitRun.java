@@ -133,6 +133,18 @@ public final class MyInitRun {
     /** @return the program and its JVM part: {@code bin/my_init}, or the launcher's stages with {@link #jvmOptions} */
     private List<String> program() {
         if (jvmOptions.isEmpty()) return List.of(binary().toString());
+        return launcherCommand(jvmOptions);
+    }
+
+    /**
+     * The launcher's three stages as one command line (see {@link #jvmOptions}), the init's
+     * arguments to be appended: {@code env --block-signal=... env -u JDK_JAVA_OPTIONS
+     * _JAVA_SR_SIGNUM=60 IMAGE/bin/java [AOT option] -Xrs OPTIONS -m MODULE/MAIN}.
+     *
+     * @param jvmOptions JVM options put right after {@code -Xrs}
+     * @return the command line
+     */
+    public static List<String> launcherCommand(List<String> jvmOptions) {
         List<String> cmd = new ArrayList<>(List.of("env"));
         cmd.add(shebangTokens(binary()).stream().filter(t -> t.startsWith("--block-signal=")).findFirst()
                 .orElseThrow(() -> new AssertionError("no --block-signal in " + binary())));
