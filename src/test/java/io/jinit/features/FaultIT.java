@@ -135,7 +135,7 @@ class FaultIT {
             assertThat(r.stderrLines()).as(r.describe()).hasSize(1).first().asString().startsWith("*** my_init: cannot start: java.lang.");
             assertThat(root.resolve("startup.ran")).as(r.describe()).doesNotExist();
             assertThat(root.resolve("main.ran")).as(r.describe()).doesNotExist();
-            report("before the point of no return: " + kind, r);
+            report("before the point of no return: " + kind, "one line, nothing started, exit 1", r);
         }
     }
 
@@ -192,7 +192,11 @@ class FaultIT {
     }
 
     private static void report(String what, Result r) {
-        System.out.println("RELIABILITY|fault: " + what + " -> one line, orderly shutdown, exit 1|1 run|pass|exit "
+        report(what, "one line, orderly shutdown, exit 1", r);
+    }
+
+    private static void report(String what, String outcome, Result r) {
+        System.out.println("RELIABILITY|fault: " + what + " -> " + outcome + "|1 run|pass|exit "
                 + r.exitCode() + " in " + r.elapsed().toMillis() + " ms");
     }
 }
