@@ -36,11 +36,24 @@ class ExhaustionIT {
 
     /** A startup script that leaves a daemon (TERM: daemon.term), asks for the limit and waits for it. */
     private void waitingStartupScript() throws IOException {
-        Shell.script(root.resolve("etc/my_init.d/10-wait"), """
-                setsid sh -c 'trap "touch $M/daemon.term; exit 0" TERM; touch $M/daemon.ready; while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1 &
-                while [ ! -e $M/daemon.ready ]; do sleep 0.05; done
+        Shell.script(root.resolve("etc/my_init.d/10-wait"), Fixtures.TERM_RECORDING_DAEMON + """
                 touch $M/limit.wanted
                 while [ ! -e $M/limit.set ]; do sleep 0.05; done
+                """);
+    }
+
+    /**
+     * A service (svc.up once it runs), a pre-shutdown hook (pre.ran), and {@code main.sh}: once the
+     * service runs it asks for the limit (limit.wanted), waits for it (limit.set) and exits 3.
+     */
+    private void serviceHookAndAMainThatWaitsForTheLimit() throws IOException {
+        Shell.script(root.resolve("etc/service/svc/run"), "touch $M/svc.up; exec sleep 1000");
+        Shell.script(root.resolve("etc/my_init.pre_shutdown.d/10-hook"), "touch $M/pre.ran");
+        Shell.script(root.resolve("main.sh"), """
+                while [ ! -e $M/svc.up ]; do sleep 0.05; done
+                touch $M/limit.wanted
+                while [ ! -e $M/limit.set ]; do sleep 0.05; done
+                exit 3
                 """);
     }
 
@@ -92,15 +105,8 @@ class ExhaustionIT {
 
     @Test
     void noProcessForAHookTheShutdownGoesOnWithTheMainCommandsStatus() throws Exception {
-        Shell.script(root.resolve("etc/service/svc/run"), "touch $M/svc.up; exec sleep 1000");
         Shell.script(root.resolve("etc/service/svc/finish"), "touch $M/svc.finished");
-        Shell.script(root.resolve("etc/my_init.pre_shutdown.d/10-hook"), "touch $M/pre.ran");
-        Shell.script(root.resolve("main.sh"), """
-                while [ ! -e $M/svc.up ]; do sleep 0.05; done
-                touch $M/limit.wanted
-                while [ ! -e $M/limit.set ]; do sleep 0.05; done
-                exit 3
-                """);
+        serviceHookAndAMainThatWaitsForTheLimit();
         Result r = withoutProcesses(Init.in(root).args("--", "sh", root.resolve("main.sh").toString()));
         assertThat(r.exitCode()).as("the main command's status; " + r.describe()).isEqualTo(3);
         String hook = root.resolve("etc/my_init.pre_shutdown.d/10-hook").toString();
@@ -118,14 +124,7 @@ class ExhaustionIT {
      */
     @Test
     void noDescriptorLeftTheShutdownSaysWhatItCannotListAndStillStopsEverything() throws Exception {
-        Shell.script(root.resolve("etc/service/svc/run"), "touch $M/svc.up; exec sleep 1000");
-        Shell.script(root.resolve("etc/my_init.pre_shutdown.d/10-hook"), "touch $M/pre.ran");
-        Shell.script(root.resolve("main.sh"), """
-                while [ ! -e $M/svc.up ]; do sleep 0.05; done
-                touch $M/limit.wanted
-                while [ ! -e $M/limit.set ]; do sleep 0.05; done
-                exit 3
-                """);
+        serviceHookAndAMainThatWaitsForTheLimit();
         try (Running init = Init.in(root).asPid1().args("--", "sh", root.resolve("main.sh").toString()).start()) {
             Shell.awaitFile(root.resolve("limit.wanted"), init);
             long pid = init.initPid();

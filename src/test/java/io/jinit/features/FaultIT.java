@@ -99,11 +99,7 @@ class FaultIT {
 
     @Test
     void aFaultInTheShutdownStillKillsEverything() throws Exception {
-        Shell.script(root.resolve("main.sh"), """
-                setsid sh -c 'trap "touch $M/daemon.term; exit 0" TERM; touch $M/daemon.ready; while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1 &
-                while [ ! -e $M/daemon.ready ]; do sleep 0.05; done
-                exit 0
-                """);
+        Shell.script(root.resolve("main.sh"), Fixtures.TERM_RECORDING_DAEMON + "exit 0");
         Result r = Init.in(root).asPid1().jvmOptions("-Djinit.test.fault=shutdown:runtime")
                 .args("--skip-runit", "--", "sh", root.resolve("main.sh").toString()).run();
         assertFault(r, "shutdown", "injected fault at shutdown");
@@ -148,9 +144,7 @@ class FaultIT {
      */
     @Test
     void aThreadThatCannotStartUnderARealProcessLimitIsOneLineThenKillAll() throws Exception {
-        Shell.script(root.resolve("etc/my_init.d/10-wait"), """
-                setsid sh -c 'trap "touch $M/daemon.term; exit 0" TERM; touch $M/daemon.ready; while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1 &
-                while [ ! -e $M/daemon.ready ]; do sleep 0.05; done
+        Shell.script(root.resolve("etc/my_init.d/10-wait"), Fixtures.TERM_RECORDING_DAEMON + """
                 touch $M/limit.wanted
                 while [ ! -e $M/limit.set ]; do sleep 0.05; done
                 """);

@@ -17,6 +17,16 @@ final class Fixtures {
     private Fixtures() {}
 
     /**
+     * A shell fragment: starts a daemon in its own session (kill-all must find it: it is no
+     * longer in the main command's group) that touches {@code daemon.term} when TERMed and exits
+     * 0, and waits until its trap is set ({@code daemon.ready}).
+     */
+    static final String TERM_RECORDING_DAEMON = """
+            setsid sh -c 'trap "touch $M/daemon.term; exit 0" TERM; touch $M/daemon.ready; while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1 &
+            while [ ! -e $M/daemon.ready ]; do sleep 0.05; done
+            """;
+
+    /**
      * Writes {@code main.sh} under {@code root}: it traps each of {@code signals} (appending the
      * name to {@code main.got}), starts a child shell in the same process group that does the same
      * (through {@code env --default-signal}: sh starts background jobs with INT and QUIT ignored,
