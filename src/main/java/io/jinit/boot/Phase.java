@@ -102,15 +102,16 @@ public sealed interface Phase {
 
     /** @return where the run goes on after {@code failed} threw {@code fault} (one log line first) */
     private static Phase afterFault(Phase failed, Throwable fault) {
+        String where = name(failed);
+        Outcome faulted = Outcome.of(FAULT_STATUS);
         return switch (failed) {
-            case Boot p -> new KillAll(faulted(p.rt(), "boot", fault), Outcome.of(FAULT_STATUS));
-            case Env p -> new KillAll(faulted(p.rt(), "env", fault), Outcome.of(FAULT_STATUS));
-            case Startup p -> new KillAll(faulted(p.rt(), "startup", fault), Outcome.of(FAULT_STATUS));
-            case Runit p -> new KillAll(faulted(p.rt(), "runit", fault), Outcome.of(FAULT_STATUS));
-            case Main p -> new Shutdown(faulted(p.rt(), "main", fault), p.env(), Runsvdir.of(p.runit()),
-                    Outcome.of(FAULT_STATUS));
-            case Shutdown p -> new KillAll(faulted(p.rt(), "shutdown", fault), Outcome.of(FAULT_STATUS));
-            case KillAll p -> p.lastResort(faulted(p.rt(), "exit", fault));
+            case Boot p -> new KillAll(faulted(p.rt(), where, fault), faulted);
+            case Env p -> new KillAll(faulted(p.rt(), where, fault), faulted);
+            case Startup p -> new KillAll(faulted(p.rt(), where, fault), faulted);
+            case Runit p -> new KillAll(faulted(p.rt(), where, fault), faulted);
+            case Main p -> new Shutdown(faulted(p.rt(), where, fault), p.env(), Runsvdir.of(p.runit()), faulted);
+            case Shutdown p -> new KillAll(faulted(p.rt(), where, fault), faulted);
+            case KillAll p -> p.lastResort(faulted(p.rt(), where, fault));
             case Exit p -> p;
         };
     }
