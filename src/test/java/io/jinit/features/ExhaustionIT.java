@@ -3,6 +3,7 @@ package io.jinit.features;
 import io.jinit.features.Init.Result;
 import io.jinit.features.Init.Running;
 import io.jinit.features.Init.Shell;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,11 @@ class ExhaustionIT {
 
     @TempDir
     Path root;
+
+    @AfterEach
+    void noDaemonLeftBehind() {
+        Fixtures.killDaemon(root);
+    }
 
     /** A startup script that leaves a daemon (TERM: daemon.term), asks for the limit and waits for it. */
     private void waitingStartupScript() throws IOException {

@@ -3,6 +3,7 @@ package io.jinit.features;
 import io.jinit.features.Init.Result;
 import io.jinit.features.Init.Running;
 import io.jinit.features.Init.Shell;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,11 @@ class FaultIT {
 
     @TempDir
     Path root;
+
+    @AfterEach
+    void noDaemonLeftBehind() {
+        Fixtures.killDaemon(root);
+    }
 
     @Test
     void aRuntimeExceptionInTheStartupPhaseIsOneLineThenKillAllAndExit1() throws Exception {

@@ -118,7 +118,8 @@ class HelperAgreesWithInitIT {
         try {
             Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Thread pump = Thread.ofVirtual().start(() -> copy(p.getErrorStream(), err));
+            Thread pump = new Thread(() -> copy(p.getErrorStream(), err));
+            pump.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
