@@ -1,5 +1,5 @@
 #!/bin/sh
-# Reliability report of jinit (issue 4): one Markdown table row per check, with its count
+# Reliability report of jinit: one Markdown table row per check, with its count
 # (cases or runs), result and time, read from the surefire/failsafe XML reports.
 #
 # Usage: tests-it/reliability-report.sh [--run] [--full] [--reports DIR]
@@ -7,10 +7,11 @@
 #                `mvn -B verify` at the repo root
 #   --run        first run the reliability tests (mvn -B verify with only those tests
 #                selected), then report; the exit status is 1 if any check failed
-#   --full       with --run: the full counts of issues 4 and 11 (-Djinit.storm.full=true
-#                -Djinit.ttyRuns=200: 10,000 orphans, 500 coalesced-SIGCHLD runs, 200 TERM-vs-exit
-#                races, 50 PID-reuse runs, 200 TTY runs); tests-it/run-all.sh runs these in CI
-#   --reports D  read the reports under D (default: <repo>/target)
+#   --full       with --run: the full counts (-Djinit.storm.full=true -Djinit.ttyRuns=200:
+#                10,000 orphans, 500 coalesced-SIGCHLD runs, 200 TERM-vs-exit races, 50 PID-reuse
+#                runs, 100 boots under load, 200 TTY runs); tests-it/run-all.sh runs these in CI
+#   --reports D  read the reports under D (default: <repo>/target; also tests-it/target's
+#                failsafe reports when present, for the helper's agreement with the init)
 # Needs python3 (XML parsing). A check whose report is missing shows "not run".
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,19 +33,21 @@ if [ "$run" = 1 ]; then
   [ "$full" = 1 ] && extra="-Djinit.storm.full=true -Djinit.ttyRuns=200"
   rm -rf "$target/surefire-reports" "$target/failsafe-reports"
   (cd "$repo" && mvn -B verify $extra \
-      -Dtest='EnvRoundTripPropertyTest,RawStringsTest,ExportTest,AtomicityTest,ReaperTest,ReaperRaceTest,SignalTest' \
+      -Dtest='EnvRoundTripPropertyTest,RawStringsTest,ExportTest,AtomicityTest,ReaperTest,ReaperRaceTest,SignalTest,AbortTest' \
       -Dsurefire.failIfNoSpecifiedTests=false \
-      -Dit.test='AbortIT,AbortEveryWaitIT,KillAllRefusedIT,DescendantsIT,ForwardingIT,TtyIT,SignalStormIT,MainCommandIT,CliIT,ChildHygieneIT,io.jinit.storm.*IT' \
+      -Dit.test='AbortIT,AbortEveryWaitIT,KillAllRefusedIT,DescendantsIT,ForwardingIT,TtyIT,SignalStormIT,MainCommandIT,CliIT,ChildHygieneIT,BadValuesIT,FaultIT,ExhaustionIT,KillAllWaitIT,SignalFdIT,RewriteIT,io.jinit.storm.*IT' \
       -Dfailsafe.failIfNoSpecifiedTests=false) >&2 || mvnrc=$?
 fi
-python3 - "$target" "$mvnrc" <<'PY'
+python3 - "$target" "$mvnrc" "$here/target" <<'PY'
 import glob, os, re, sys
 import xml.etree.ElementTree as ET
 
-target, mvnrc = sys.argv[1], int(sys.argv[2])
+target, mvnrc, it_target = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+REPORT_DIRS = [os.path.join(target, "surefire-reports"), os.path.join(target, "failsafe-reports"),
+               os.path.join(it_target, "failsafe-reports")]
 cases = []   # (classname, name, seconds, status, text)
-for d in ("surefire-reports", "failsafe-reports"):
-    for f in sorted(glob.glob(os.path.join(target, d, "TEST-*.xml"))):
+for d in REPORT_DIRS:
+    for f in sorted(glob.glob(os.path.join(d, "TEST-*.xml"))):
         suite = ET.parse(f).getroot()
         suite_out = "".join(e.text or "" for e in suite.findall("system-out"))
         for tc in suite.iter("testcase"):
@@ -104,16 +107,23 @@ sel = pick("SignalStormIT"); row("signal storm: 7 signals x 100 (PID 1, nested)"
 sel = pick("MainCommandIT", r"(?i)signal|sigkill"); row("main killed by TERM/KILL/SEGV/ABRT -> 128+S", sel, "%d cases" % len(sel))
 sel = pick("CliIT", r"(?i)bad|unknown|without|error|dash|version"); row("bad CLI input / bad timeouts -> exit 2, nothing started; exact --version", sel, "%d cases" % len(sel))
 sel = pick("ChildHygieneIT"); row("child hygiene (fds 0-2, empty mask, default dispositions)", sel, "%d cases" % len(sel))
+sel = pick("BadValuesIT"); row("bad option values (ASCII digits only: other scripts' digits refused) -> one line, exit 2, nothing started", sel, "%d cases" % len(sel))
+sel = pick("KillAllWaitIT"); row("kill-all waits until no child is left", sel, "%d cases" % len(sel))
+sel = pick("SignalFdIT"); row("signal intake: blocked from the exec (literal mask), early TERM ends the boot before the main command", sel, "%d cases" % len(sel))
+sel = pick("RewriteIT"); row("--rewrite / --stop-signal (a dropped signal seen arriving first)", sel, "%d cases" % len(sel))
+sel = pick("AbortTest"); row("abortable wait: a condition that came true wins over the waking abort", sel, "%d cases" % len(sel))
 
 # Storm tests and the reaper race print RELIABILITY|check|count|result|detail. Classes that run
 # concurrently can have their output filed under another class's report, so the lines are read
 # from every report and matched to their class by the check's name.
 STORM_CLASSES = [("orphan storm", "OrphanStormIT"), ("coalesced SIGCHLD", "CoalescedSigchldIT"),
                  ("TERM vs main exit", "TermVersusMainExitIT"), ("PID reuse", "PidReuseIT"),
-                 ("insecure key", "InsecureKeyIT"), ("reaper race", "ReaperRaceTest")]
+                 ("insecure key", "InsecureKeyIT"), ("reaper race", "ReaperRaceTest"),
+                 ("fault:", "FaultIT"), ("exhaustion:", "ExhaustionIT"),
+                 ("boot under CPU", "BootUnderLoadIT"), ("helper agrees", "HelperAgreesWithInitIT")]
 lines = []
-for d in ("surefire-reports", "failsafe-reports"):
-    for f in sorted(glob.glob(os.path.join(target, d, "TEST-*.xml"))):
+for d in REPORT_DIRS:
+    for f in sorted(glob.glob(os.path.join(d, "TEST-*.xml"))):
         for line in open(f, encoding="utf-8", errors="replace").read().splitlines():
             i = line.find("RELIABILITY|")
             if i >= 0:

@@ -30,7 +30,14 @@ final class Hooks {
      */
     static void run(InitRuntime rt, Map<String, String> env, Path dir, String kind, Cutoff cutoff)
             throws AbortedException, InterruptedException {
-        List<Path> hooks = InitRuntime.executables(dir);
+        List<Path> hooks;
+        try {
+            hooks = InitRuntime.executables(dir);
+        } catch (java.io.IOException e) {
+            rt.log().warn("hooks.unreadable", "Cannot list " + RawPaths.string(dir) + ": " + e.getMessage()
+                    + "; no " + kind + " script runs. Going on with the shutdown.", "path", RawPaths.string(dir));
+            return;
+        }
         if (hooks.isEmpty()) return;
         rt.log().debug("hooks.start", "Running " + kind + " scripts...");
         for (Path hookPath : hooks) {

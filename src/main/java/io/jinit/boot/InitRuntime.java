@@ -58,16 +58,15 @@ public record InitRuntime(BootConfig config, EventLog log, Reaper reaper, Killab
      *
      * @param dir the directory
      * @return the paths to run
+     * @throws IOException when the directory exists but cannot be read (EACCES, EMFILE: no descriptor left)
      */
-    static List<Path> executables(Path dir) {
+    static List<Path> executables(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) return out;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 if (Files.isRegularFile(p) && Files.isExecutable(p)) out.add(p);
             }
-        } catch (IOException e) {
-            return out;
         }
         out.sort((a, b) -> Arrays.compareUnsigned(raw(a), raw(b)));
         return out;
@@ -79,16 +78,15 @@ public record InitRuntime(BootConfig config, EventLog log, Reaper reaper, Killab
      *
      * @param dir the directory
      * @return the paths skipped
+     * @throws IOException when the directory exists but cannot be read
      */
-    static List<Path> notExecutable(Path dir) {
+    static List<Path> notExecutable(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) return out;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 if (Files.isRegularFile(p) && !Files.isExecutable(p)) out.add(p);
             }
-        } catch (IOException e) {
-            return out;
         }
         out.sort((a, b) -> Arrays.compareUnsigned(raw(a), raw(b)));
         return out;

@@ -36,9 +36,22 @@ import java.util.SequencedMap;
  *   Shutdown → KillAll  (nothing to stop without runsvdir)
  *   KillAll  → Exit     (the status; aborted if a SIGTERM/SIGINT came meanwhile)
  * </pre>
- * Aborted means exit status 2 and {@code *** Init system aborted.}. From Shutdown on, the
- * init has passed its point of no return: a SIGTERM/SIGINT no longer skips a phase, it only cuts
- * the current wait short (see {@link Shutdown} and {@link KillAll}).
+ * Aborted means exit status 2 and {@code *** Init system aborted.}. From Shutdown on, a
+ * SIGTERM/SIGINT no longer skips a phase, it only cuts the current wait short (see
+ * {@link Shutdown} and {@link KillAll}).
+ *
+ * <p>{@link #run} is the init's point of no return (catatonit's, s6-svscan's "from now on, we must
+ * not die"): from the first phase on, anything a phase throws (a {@link RuntimeException}, an
+ * {@link OutOfMemoryError}, a {@link StackOverflowError}, a thread that cannot be started) is one
+ * log line ({@code *** Fault in phase P: TYPE: MESSAGE. Shutting down (exit status 1).}) and
+ * then the same bounded shutdown as any other end, with exit status 1:
+ * <pre>
+ *   Boot, Env, Startup, Runit → KillAll          (Runit: once runsvdir runs → Shutdown)
+ *   Main                      → Shutdown         (the main command is stopped first)
+ *   Shutdown                  → KillAll
+ *   KillAll                   → Exit             (KILL to every process it would signal)
+ * </pre>
+ * Before {@link #run}, a fatal problem is one line and an exit status (see {@code cli.MyInit}).
  */
 public sealed interface Phase {
 
@@ -57,8 +70,68 @@ public sealed interface Phase {
      */
     static int run(Phase first) throws InterruptedException {
         Phase phase = first;
-        while (!(phase instanceof Exit exit)) phase = phase.next();
+        while (!(phase instanceof Exit exit)) {
+            try {
+                InjectedFault.at(name(phase));
+                phase = phase.next();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Throwable fault) {
+                // the point of no return: whatever a phase throws becomes the orderly shutdown
+                phase = afterFault(phase, fault);
+            }
+        }
         return exit.status();
+    }
+
+    /** The exit status of a run that a fault (an unexpected throwable) ended, see the class comment. */
+    int FAULT_STATUS = 1;
+
+    /** @return the phase's name as the log's {@code phase} field has it */
+    private static String name(Phase phase) {
+        return switch (phase) {
+            case Boot p -> "boot";
+            case Env p -> "env";
+            case Startup p -> "startup";
+            case Runit p -> "runit";
+            case Main p -> "main";
+            case Shutdown p -> "shutdown";
+            case KillAll p -> "exit";
+            case Exit p -> "end";
+        };
+    }
+
+    /** @return where the run goes on after {@code failed} threw {@code fault} (one log line first) */
+    private static Phase afterFault(Phase failed, Throwable fault) {
+        String where = name(failed);
+        Outcome faulted = Outcome.of(FAULT_STATUS);
+        return switch (failed) {
+            case Boot p -> new KillAll(faulted(p.rt(), where, fault), faulted);
+            case Env p -> new KillAll(faulted(p.rt(), where, fault), faulted);
+            case Startup p -> new KillAll(faulted(p.rt(), where, fault), faulted);
+            case Runit p -> new KillAll(faulted(p.rt(), where, fault), faulted);
+            case Main p -> new Shutdown(faulted(p.rt(), where, fault), p.env(), Runsvdir.of(p.runit()), faulted);
+            case Shutdown p -> new KillAll(faulted(p.rt(), where, fault), faulted);
+            case KillAll p -> p.lastResort(faulted(p.rt(), where, fault));
+            case Exit p -> p;
+        };
+    }
+
+    /**
+     * Logs a fault as one line: the phase, the throwable's type and the first line of its message.
+     * Never throws: a log that fails (the heap still full) leaves the line out.
+     *
+     * @return {@code rt}
+     */
+    static InitRuntime faulted(InitRuntime rt, String phase, Throwable fault) {
+        try {
+            String message = fault.getMessage() == null ? "" : ": " + fault.getMessage().lines().findFirst().orElse("");
+            rt.log().error("fault", "Fault in phase " + phase + ": " + fault.getClass().getName() + message
+                    + ". Shutting down (exit status " + FAULT_STATUS + ").", "error", fault.getClass().getName());
+        } catch (Throwable ignored) {
+            // nothing else may end the init: the shutdown goes on without the line
+        }
+        return rt;
     }
 
     /**
@@ -102,6 +175,12 @@ public sealed interface Phase {
                     rt.envStore().export(env, true);
                 } catch (IOException e) {
                     rt.log().error("env.error", "Cannot export the container environment: " + e.getMessage());
+                } catch (OutOfMemoryError e) {
+                    // too big for the init's heap: nothing was exported (every file is written whole or not at all)
+                    rt.log().error("env.too_large", "Cannot import " + rt.config().paths().env().directory()
+                            + ": it does not fit in the init's heap (" + e.getMessage() + "). Shutting down (exit status "
+                            + FAULT_STATUS + ").", "error", e.getClass().getName());
+                    return new KillAll(rt, Outcome.of(FAULT_STATUS));
                 }
             } else {
                 rt.log().debug("env.absent", "No " + rt.config().paths().env().directory() + ": no environment import or export.");
@@ -124,10 +203,18 @@ public sealed interface Phase {
                     if (failed(key, rt.runScript(key, current))) return new KillAll(rt, Outcome.of(1));
                 }
                 if (!rt.config().skipStartupFiles()) {
-                    List<Path> scripts = new java.util.ArrayList<>(InitRuntime.executables(rt.config().paths().startupDir()));
+                    List<Path> scripts;
+                    List<Path> skipped;
+                    try {
+                        scripts = new java.util.ArrayList<>(InitRuntime.executables(rt.config().paths().startupDir()));
+                        skipped = new java.util.ArrayList<>(InitRuntime.notExecutable(rt.config().paths().startupDir()));
+                    } catch (IOException e) {
+                        rt.log().error("startup.unreadable", "Cannot list " + rt.config().paths().startupDir() + ": "
+                                + e.getMessage() + ". Shutting down (exit status 1).");
+                        return new KillAll(rt, Outcome.of(1));
+                    }
                     Path rcLocal = rt.config().paths().rcLocal();
                     if (Files.isRegularFile(rcLocal) && Files.isExecutable(rcLocal)) scripts.add(rcLocal);
-                    List<Path> skipped = new java.util.ArrayList<>(InitRuntime.notExecutable(rt.config().paths().startupDir()));
                     if (Files.isRegularFile(rcLocal) && !Files.isExecutable(rcLocal)) skipped.add(rcLocal);
                     for (Path s : skipped) {
                         String name = RawPaths.string(s);
@@ -194,16 +281,22 @@ public sealed interface Phase {
                         List.of(runsvdir, "-P", rt.config().paths().serviceDir().toString()), env));
             } catch (CannotExecuteException e) {
                 rt.log().error("runit.failed", "Cannot start runit: " + e.getMessage()
-                        + " (install runit, or pass --skip-runit)");
+                        + (e.exitStatus() == 127 ? " (install runit, or pass --skip-runit)" : ""));
                 return new KillAll(rt, Outcome.of(1));
             }
             rt.log().info("runit.started", "Runit started as PID " + runit.pid(), "pid", runit.pid());
-            if (rt.config().readiness().limit() != null) {
-                try {
-                    if (!Readiness.awaitServices(rt, env)) return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.of(1));
-                } catch (AbortedException e) {
-                    return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.abortedRun());
+            try {
+                InjectedFault.at("runit.running");
+                if (rt.config().readiness().limit() != null) {
+                    try {
+                        if (!Readiness.awaitServices(rt, env)) return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.of(1));
+                    } catch (AbortedException e) {
+                        return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.abortedRun());
+                    }
                 }
+            } catch (RuntimeException | Error fault) {
+                // past the point of no return with runsvdir running: its services are stopped in order
+                return new Shutdown(faulted(rt, "runit", fault), env, new Runsvdir.Running(runit), Outcome.of(FAULT_STATUS));
             }
             return new Main(rt, env, runit);
         }
@@ -261,16 +354,26 @@ public sealed interface Phase {
             rt.log().debug("main.started", argv.getFirst() + " started as PID " + main.pid(), "pid", main.pid());
             Optional<WaitStatus> status = Optional.empty();
             boolean aborted = false;
+            Throwable fault = null;
             try (var forwarding = rt.signals().forwardingTo(Forwarding.to(main, rt))) {
                 try {
+                    InjectedFault.at("main.running");
                     status = rt.commands().await(main, rt.config().timeouts().main());
                 } catch (AbortedException e) {
                     aborted = true;
+                } catch (RuntimeException | Error e) {
+                    fault = e;
                 } finally {
                     // the terminal's foreground is the init's again before anything is stopped
                     if (command.foregroundTty() >= 0) ControllingTerminal.takeBack();
                 }
                 // a stop keeps forwarding (QUIT for a thread dump, CONT) until the main command has exited
+                if (fault != null) {
+                    // past the point of no return with the main command running: it is stopped first
+                    faulted(rt, "main", fault);
+                    stop(main);
+                    return shutdown(Outcome.of(FAULT_STATUS));
+                }
                 if (aborted) {
                     stop(main);
                     return shutdown(Outcome.abortedRun());
@@ -356,7 +459,14 @@ public sealed interface Phase {
             if (runit == null) return new KillAll(rt, now);
             Cutoff cutoff = now.aborted() ? Cutoff.NO_REQUEST : rt.abort().fromNow();
             RunitServices dir = new RunitServices(rt.config().paths().serviceDir());
-            List<Path> services = dir.services();
+            List<Path> services;
+            try {
+                services = dir.services();
+            } catch (IOException e) {
+                rt.log().warn("services.unreadable", "Cannot list the services in " + dir.directory() + ": " + e.getMessage()
+                        + ". Stopping runsvdir; kill-all stops the rest.");
+                services = List.of();
+            }
             try {
                 Hooks.run(rt, env, rt.config().paths().preShutdownDir(), "pre-shutdown", cutoff);
                 Duration timeout = rt.config().timeouts().killProcess();
@@ -424,6 +534,22 @@ public sealed interface Phase {
                 rt.abort().awaitRegardless(rt.reaper().noChildrenLeft(), AFTER_KILL, POLL);
             }
             return new Exit(now.status());
+        }
+
+        /**
+         * After a fault in this phase: KILL to every process kill-all would signal (none with
+         * {@code --kill-all=never}), no wait, then the end with the fault's status.
+         *
+         * @return the end state
+         */
+        Exit lastResort(InitRuntime faulted) {
+            try {
+                BootConfig.KillAll mode = faulted.config().killAll();
+                if (mode != BootConfig.KillAll.NEVER) signalAll(Signal.KILL, mode == BootConfig.KillAll.ALWAYS || faulted.pid1());
+            } catch (Throwable ignored) {
+                // the init exits now either way; as PID 1 the kernel KILLs what is left
+            }
+            return new Exit(FAULT_STATUS);
         }
 
         private void signalAll(Signal signal, boolean everyProcess) {

@@ -36,8 +36,15 @@ final class Readiness {
     static boolean awaitServices(InitRuntime rt, Map<String, String> env) throws AbortedException, InterruptedException {
         Duration limit = rt.config().readiness().limit();
         long deadline = System.nanoTime() + limit.toNanos();
-        List<Path> services = new RunitServices(rt.config().paths().serviceDir()).services()
-                .stream().filter(RunitServices::enabled).toList();
+        List<Path> services;
+        try {
+            services = new RunitServices(rt.config().paths().serviceDir()).services()
+                    .stream().filter(RunitServices::enabled).toList();
+        } catch (java.io.IOException e) {
+            rt.log().error("services.unreadable", "Cannot list the services in " + rt.config().paths().serviceDir()
+                    + ": " + e.getMessage());
+            return !rt.config().readiness().fatal();
+        }
         List<Path> notReady = services;
         while (true) {
             List<Path> next = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.jinit.cli;
 
 import io.jinit.boot.BootConfig;
 import io.jinit.boot.InitRuntime;
+import io.jinit.boot.InjectedFault;
 import io.jinit.boot.Phase;
 import io.jinit.env.ContainerEnvironment;
 import io.jinit.log.EventLog;
@@ -30,16 +31,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * signalfd), takes the launcher's part off the arguments and gives the environment back what the
  * launcher kept from the JVM, parses the options ({@link OptionTable}, {@link OptionValues}: one
  * line and exit 2 for bad input, nothing started), builds the runtime and runs the {@link Phase}
- * machine, then exits with its status.
+ * machine, then exits with its status. Anything thrown before the first phase (a thread that
+ * cannot be started, the heap) is one line and exit 1, nothing started; from the first phase on,
+ * {@link Phase#run} turns it into the orderly shutdown (the point of no return).
  */
 public final class MyInit {
     private MyInit() {}
 
     /** System property set by the build's AOT training run: exit through the JVM, which writes the cache. */
     static final String AOT_TRAINING_PROPERTY = "jinit.aot.training";
-
-    /** System property of the tests only: {@code segv} makes a real fault right after the start (FaultRelayIT). */
-    static final String TEST_FAULT_PROPERTY = "jinit.test.fault";
 
     /** Exit status for a command line or environment that cannot be used (nothing was started). */
     static final int USAGE_ERROR = 2;
@@ -50,6 +50,34 @@ public final class MyInit {
      * @param args the command line (re-read losslessly from {@code /proc/self/cmdline})
      */
     public static void main(String[] args) {
+        int status;
+        try {
+            status = start(args);
+        } catch (Throwable fault) {
+            // before the point of no return (Phase.run, which catches everything): nothing was
+            // started, so one line and exit 1
+            status = FATAL;
+            try {
+                String message = fault.getMessage() == null ? "" : ": " + fault.getMessage().lines().findFirst().orElse("");
+                System.err.println("*** my_init: cannot start: " + fault.getClass().getName() + message);
+            } catch (Throwable ignored) {
+                // the exit status says it
+            }
+        }
+        System.out.flush();
+        System.err.flush();
+        // _exit, not System.exit: HotSpot's exit would wait ~300 ms for the signalfd reader,
+        // which is always blocked in read(2) (and the reaper, when it waits for a child). The
+        // build's AOT training run (make-image.sh) needs the JVM's exit, which writes the cache.
+        if (Boolean.getBoolean(AOT_TRAINING_PROPERTY)) System.exit(status);
+        Libc.exitNow(status);
+    }
+
+    /** Exit status when the init cannot start (before any phase ran) or cannot receive signals. */
+    static final int FATAL = 1;
+
+    /** Everything up to the init's exit: signals, arguments, options, runtime, phases. @return the exit status */
+    private static int start(String[] args) {
         // First, before the init opens anything: the fds the container started it with, which
         // every child gets (and none of the JVM's own).
         List<Integer> inherited = InitProcess.inheritedDescriptors();
@@ -69,14 +97,13 @@ public final class MyInit {
             // started without the launcher (java -m io.jinit/...): once more, the launcher's way
             if (!SignalMode.reexecuted()) problem = SignalMode.reexec() + " (" + problem + ")";
             System.err.println("*** my_init: cannot receive signals: " + problem);
-            System.exit(1);
+            return FATAL;
         }
         // The environment is read once, for the options and the Env phase, and given back what
         // the launcher took from it (the container's JVM variables).
         SequencedMap<String, String> env = InitProcess.environment();
         // A fault signal sent with kill must not be taken for a crash of the JVM
         Optional<String> faults = InitProcess.relayFaultSignals();
-        if ("segv".equals(System.getProperty(TEST_FAULT_PROPERTY))) InitProcess.faultForTest();
         LauncherArguments launcher = LauncherArguments.parse(RawArguments.of(args), env);
         launcher.restore(env);
         SignalMode.restore(env);
@@ -86,20 +113,12 @@ public final class MyInit {
                 ? InitProcess.showAs(launcher.commandLine().stream().map(RawStrings::encode).toList())
                 : Optional.empty();
         String[] raw = launcher.args().toArray(String[]::new);
-        int status;
         try {
-            status = run(raw, env, abort, reaper, router, logRef, inherited,
+            return run(raw, env, abort, reaper, router, logRef, inherited,
                     Stream.of(disguise, faults).flatMap(Optional::stream).reduce((a, b) -> a + "; " + b));
         } catch (InterruptedException e) {
-            status = 1;
+            return FATAL;
         }
-        System.out.flush();
-        System.err.flush();
-        // _exit, not System.exit: HotSpot's exit would wait ~300 ms for the signalfd loop,
-        // which is always blocked in read(2). The
-        // build's AOT training run (make-image.sh) needs the JVM's exit, which writes the cache.
-        if (Boolean.getBoolean(AOT_TRAINING_PROPERTY)) System.exit(status);
-        Libc.exitNow(status);
     }
 
     /** The debug lines of a received signal: {@code Received SIGHUP.}, and {@code Dropped SIGHUP.} when it is dropped. */
@@ -146,6 +165,7 @@ public final class MyInit {
         router.use(config.signals());
         problems.ifPresent(why -> log.debug("boot.outside", "Not all of the init's outside is as it should be: " + why));
         log.debug("boot.fds", "Children get the descriptors the init was started with: " + inherited, "fds", inherited);
+        InjectedFault.at("start");
         if (config.skipRunit() && config.mainCommand().isEmpty()) {
             log.error("usage", "When --skip-runit is given, you must also pass a main command.");
             return 1;

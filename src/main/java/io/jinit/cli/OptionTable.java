@@ -157,8 +157,10 @@ final class OptionTable {
 
     static final Parser<Integer> EXIT_STATUS = (option, text) -> {
         try {
-            int n = Integer.parseInt(text.strip());
-            if (n < 0 || n > 255) throw new NumberFormatException();
+            String digits = text.strip();
+            if (!Durations.asciiDigits(digits) || digits.length() > 3) throw new NumberFormatException();
+            int n = Integer.parseInt(digits);
+            if (n > 255) throw new NumberFormatException();
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + ": '" + text + "' is not an exit status (0-255)");

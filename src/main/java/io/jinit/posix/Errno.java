@@ -16,6 +16,8 @@ public final class Errno {
     public static final int EIO = 5;
     /** Exec format error (a file without {@code #!} that is not an ELF binary). */
     public static final int ENOEXEC = 8;
+    /** Resource temporarily unavailable; from fork/clone/posix_spawn: no process can be created (RLIMIT_NPROC, the pids cgroup, threads-max). */
+    public static final int EAGAIN = 11;
     /** No child processes. */
     public static final int ECHILD = 10;
     /** Permission denied. */

@@ -47,7 +47,7 @@ public enum Signal {
     public static Signal parse(String text) {
         String t = text.strip().toUpperCase(Locale.ROOT);
         if (t.startsWith("SIG")) t = t.substring(3);
-        if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+        if (!t.isEmpty() && t.chars().allMatch(c -> c >= '0' && c <= '9')) { // ASCII digits only, as every number of the init
             try {
                 int n = Integer.parseInt(t);
                 return ofNumber(n).orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not a signal number (1-31)"));

@@ -20,16 +20,18 @@ import java.util.List;
  */
 public record RunitServices(Path directory) {
 
-    /** @return every service directory (or link to one) in byte-wise order of names */
-    public List<Path> services() {
+    /**
+     * @return every service directory (or link to one) in byte-wise order of names; none when the
+     *     directory does not exist
+     * @throws IOException when it exists but cannot be read (EACCES, EMFILE: no descriptor left)
+     */
+    public List<Path> services() throws IOException {
         List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(directory)) return out;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path p : entries) {
                 if (Files.isDirectory(p) && !p.getFileName().toString().startsWith(".")) out.add(p);
             }
-        } catch (IOException e) {
-            return out;
         }
         out.sort(null);
         return out;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every file is replaced by a rename: a failure or a crash between writing and renaming leaves
- * the old file whole (issue 4, item 4, first bullet), and a reader never sees a partial file.
+ * the old file whole (nothing is ever half-written), and a reader never sees a partial file.
  */
 class AtomicityTest {
     @TempDir

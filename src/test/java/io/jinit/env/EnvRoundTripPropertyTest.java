@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 4, item 1: random names and values round-trip through the directory, the .sh (sourced
+ * Random names and values round-trip through the directory, the .sh (sourced
  * by sh, dash, bash and bash --posix) and the .json (jackson-jr), byte for byte; invalid names
  * are skipped with exactly one warning line and never crash. The oracle is
  * {@link RoundTripCheck}.

@@ -1,11 +1,9 @@
 package io.jinit.env;
 
-import io.jinit.bytes.RawPaths;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.jinit.bytes.RawStrings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +24,7 @@ import java.util.stream.Stream;
  * One round trip of a batch of variables through {@link ContainerEnvironment#export} (to the
  * directory, the .sh and the .json) and back (the directory's bytes, {@code readDirectory}, the
  * .sh sourced by real shells, the .json parsed by jackson-jr), checked against an oracle that is
- * written down here independently of the product's code paths (issue 4, item 1).
+ * written down here independently of the product's code paths.
  *
  * <p>The oracle, per variable name (the contract, and the choices documented on
  * {@link ContainerEnvironment#export}):
@@ -43,7 +41,9 @@ import java.util.stream.Stream;
  *
  * <p>The two naming rules are written here, not taken from the product: {@link #sanitize} (the
  * reference's {@code re.sub(r'\W', '_', name)}) and {@link #display} (how a warning line quotes a
- * name).
+ * name). So are the bytes: {@link #bytesOf} (PEP 383's surrogateescape, written out here, not the
+ * product's {@code RawStrings}), and the directory is read back by {@code sh} and {@code cat}, not
+ * through the product's {@code RawPaths}.
  *
  * <p>Plain Java and AssertJ, no property-testing framework: the generators live in
  * {@link EnvRoundTripPropertyTest}.
@@ -54,6 +54,61 @@ final class RoundTripCheck {
             List.of("sh"), List.of("dash"), List.of("bash"), List.of("bash", "--posix"));
 
     private static final Pattern SHELL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * The oracle's bytes of a string, PEP 383's surrogateescape written out: a lone surrogate
+     * U+DC80..U+DCFF is the byte 0x80..0xFF it escapes; every other code point is its UTF-8
+     * encoding (1 to 4 bytes, by the bit layout of RFC 3629). The generators make no other lone
+     * surrogate.
+     */
+    static byte[] bytesOf(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        s.codePoints().forEach(cp -> {
+            if (cp >= 0xDC80 && cp <= 0xDCFF) {
+                out.write(cp - 0xDC00);
+            } else if (cp < 0x80) {
+                out.write(cp);
+            } else if (cp < 0x800) {
+                out.write(0xC0 | cp >> 6);
+                out.write(0x80 | cp & 0x3F);
+            } else if (cp < 0x10000) {
+                out.write(0xE0 | cp >> 12);
+                out.write(0x80 | cp >> 6 & 0x3F);
+                out.write(0x80 | cp & 0x3F);
+            } else {
+                out.write(0xF0 | cp >> 18);
+                out.write(0x80 | cp >> 12 & 0x3F);
+                out.write(0x80 | cp >> 6 & 0x3F);
+                out.write(0x80 | cp & 0x3F);
+            }
+        });
+        return out.toByteArray();
+    }
+
+    /** @return the bytes as lowercase hex, for comparing byte strings in assertions */
+    static String hex(byte[] bytes) {
+        StringBuilder sb = new StringBuilder(bytes.length * 2);
+        for (byte b : bytes) sb.append(Character.forDigit(b >> 4 & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        return sb.toString();
+    }
+
+    /**
+     * Every regular file of {@code dir} as {@code sh} and {@code cat} see it: hex of the name's
+     * bytes → hex of the content's bytes. Names and values hold no NUL byte (C strings), so the
+     * listing is NUL-separated pairs.
+     */
+    private static Map<String, String> directoryAsShellSeesIt(Path root, Path dir) throws IOException, InterruptedException {
+        Path out = root.resolve("listing");
+        Process p = new ProcessBuilder("sh", "-c", "cd \"$1\" || exit 99; for f in * .[!.]* ..?*; do "
+                + "[ -f \"$f\" ] || continue; printf '%s\\0' \"$f\"; cat -- \"$f\"; printf '\\0'; done", "sh", dir.toString())
+                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("listing finished").isTrue();
+        assertThat(p.exitValue()).as("listing exit status").isZero();
+        List<byte[]> parts = split(Files.readAllBytes(out));
+        Map<String, String> files = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < parts.size(); i += 2) files.put(hex(parts.get(i)), hex(parts.get(i + 1)));
+        return files;
+    }
 
     /**
      * The reference's shell-name rule, Python 3's {@code re.sub(r'\W', '_', name)} on a str: every
@@ -145,7 +200,7 @@ final class RoundTripCheck {
             String name = e.getKey();
             String value = e.getValue();
             variables++;
-            valueBytes += RawStrings.encode(value).length;
+            valueBytes += bytesOf(value).length;
             boolean variable = !name.isEmpty() && name.indexOf('=') < 0;
             boolean file = variable && name.indexOf('/') < 0 && !name.equals(".") && !name.equals("..");
             String shellName = sanitize(name);
@@ -168,25 +223,21 @@ final class RoundTripCheck {
                     .isEqualTo(warn ? 1 : 0);
             if (warn) expectedWarnings++;
 
-            if (file) {
-                Path f = RawPaths.resolve(paths.directory(), RawStrings.encode(name));
-                assertThat(Files.readAllBytes(f)).as("directory file of %s", display(name))
-                        .isEqualTo(RawStrings.encode(value));
-            }
         }
         assertThat(warnings).as("all warnings").hasSize(expectedWarnings);
 
-        // the directory holds exactly the expected files (no leftovers, no files for skipped names)
-        try (Stream<Path> s = Files.list(paths.directory())) {
-            assertThat(s.map(p -> RawStrings.decode(RawPaths.fileName(p))))
-                    .containsExactlyInAnyOrderElementsOf(inDirectory);
-        }
+        // the directory holds exactly the expected files, each exactly the value's bytes (no
+        // leftovers, no files for skipped names), as sh and cat read them
+        Map<String, String> files = directoryAsShellSeesIt(root, paths.directory());
+        Map<String, String> wantFiles = new LinkedHashMap<>();
+        for (String name : inDirectory) wantFiles.put(hex(bytesOf(name)), hex(bytesOf(batch.get(name))));
+        assertThat(files).as("directory entries (hex name -> hex content)").containsExactlyInAnyOrderEntriesOf(wantFiles);
         // ... and reads back: each value, minus one trailing newline (the contract's import rule)
         List<String> warningsOnRead = new ArrayList<>();
         SequencedMap<String, String> read = new ContainerEnvironment(paths, warningsOnRead::add).readDirectory();
         SequencedMap<String, String> expectedRead = new LinkedHashMap<>();
         inDirectory.stream()
-                .sorted(Comparator.comparing(RawStrings::encode, Arrays::compareUnsigned))
+                .sorted(Comparator.comparing(RoundTripCheck::bytesOf, Arrays::compareUnsigned))
                 .forEach(n -> {
                     String v = batch.get(n);
                     expectedRead.put(n, v.endsWith("\n") ? v.substring(0, v.length() - 1) : v);
@@ -210,7 +261,7 @@ final class RoundTripCheck {
         ByteArrayOutputStream want = new ByteArrayOutputStream();
         for (Map.Entry<String, String> e : expected.entrySet()) {
             script.append(" \"$").append(e.getKey()).append('"');
-            want.writeBytes(RawStrings.encode(e.getValue()));
+            want.writeBytes(bytesOf(e.getValue()));
             want.write(0);
         }
         if (expected.isEmpty()) script.setLength(script.indexOf("printf")); // nothing to print
@@ -247,7 +298,7 @@ final class RoundTripCheck {
         List<byte[]> got = split(out);
         int i = 0;
         for (Map.Entry<String, String> e : expected.entrySet()) {
-            byte[] w = RawStrings.encode(e.getValue());
+            byte[] w = bytesOf(e.getValue());
             if (i >= got.size()) return "output ends before $" + e.getKey();
             if (!Arrays.equals(got.get(i), w)) {
                 return "$" + e.getKey() + ": wanted " + w.length + " bytes " + hexHead(w) + ", got "

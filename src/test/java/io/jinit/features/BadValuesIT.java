@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A value the init cannot use, on the command line or in a {@code MY_INIT_*} variable, is one
  * line on stderr naming the option, exit 2, and nothing is started (no startup script, no main).
+ * Numbers are ASCII digits only: another script's digits ({@code ٣٠}, Arabic-Indic 30; {@code ３},
+ * fullwidth 3) are refused like any other bad value.
  */
 @Timeout(300)
 class BadValuesIT {
@@ -50,6 +52,14 @@ class BadValuesIT {
                                               | MY_INIT_STOP_SIGNAL=NOPE         | --stop-signal
                                               | MY_INIT_REWRITE=USR1:HUP,WINCH   | --rewrite
                                               | MY_INIT_LOG_FORMAT=yaml          | --log-format
+            --main-timeout \u0663\u0660s            |                                  | --main-timeout
+            --wait-for-descendants=\u0663           |                                  | --wait-for-descendants
+            --stop-signal \u0661\u0665              |                                  | --stop-signal
+            --rewrite \u0661\u0660:HUP              |                                  | --rewrite
+            --success-exit-status \u0663            |                                  | --success-exit-status
+            --main-timeout \uff13s                  |                                  | --main-timeout
+                                              | MY_INIT_MAIN_TIMEOUT=\u0663\u0660      | --main-timeout
+                                              | KILL_PROCESS_TIMEOUT=\u0663\u0660      | KILL_PROCESS_TIMEOUT
             """)
     void oneLineExit2NothingStarted(String options, String env, String named) throws Exception {
         Init.Shell.script(root.resolve("etc/my_init.d/10-mark"), "touch $M/startup.ran");

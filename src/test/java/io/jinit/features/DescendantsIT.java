@@ -11,7 +11,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 6, feature 6: {@code --wait-for-descendants[=TIMEOUT]} lets the main command's daemons
+ * {@code --wait-for-descendants[=TIMEOUT]} lets the main command's daemons
  * finish before the shutdown's kill-all, within a bound. As PID 1 of a PID namespace, so whatever
  * the init leaves is killed when the namespace ends and cannot write its marker late.
  */

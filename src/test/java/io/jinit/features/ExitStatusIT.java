@@ -12,7 +12,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Issue 6, feature 9: {@code --success-exit-status N} (repeatable, tini's {@code -e}) maps N to 0. */
+/** {@code --success-exit-status N} (repeatable, tini's {@code -e}) maps N to 0. */
 @Timeout(240)
 class ExitStatusIT {
     @TempDir

@@ -41,12 +41,12 @@ class FaultSignalsIT {
     @Test
     void aRealFaultEndsTheInitWithAReportOnStderrAndNoFile() throws Exception {
         // the bare JVM of the image with the test-only hook; it re-executes itself as the launcher
-        // would (signals blocked, -Xrs), installs the relay, then reads address 8
+        // would (signals blocked, -Xrs), installs the relay, parses its options, then reads address 8
         Path java = MyInitRun.binary().resolveSibling("java");
         Path err = root.resolve("stderr");
         Path cwd = Files.createDirectory(root.resolve("cwd"));
         Process p = new ProcessBuilder(List.of("unshare", "-p", "-f", "--kill-child", "--mount-proc", java.toString(),
-                "-Djinit.test.fault=segv", "-m", "io.jinit/io.jinit.cli.MyInit", "--skip-runit", "--", "sleep", "100"))
+                "-Djinit.test.fault=start:segv", "-m", "io.jinit/io.jinit.cli.MyInit", "--skip-runit", "--", "sleep", "100"))
                 .directory(cwd.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile())
                 .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the init ended (no fault loop)").isTrue();

@@ -17,6 +17,37 @@ final class Fixtures {
     private Fixtures() {}
 
     /**
+     * KILLs the daemon whose PID a fixture wrote to {@code root/daemon.pid}, if it still runs and is
+     * this test's: its environment holds {@code M=root} (as PID 1 of a namespace the PID in the file
+     * is the namespace's, not ours; that daemon ends with the namespace anyway).
+     */
+    static void killDaemon(Path root) {
+        for (String line : Shell.lines(root.resolve("daemon.pid"))) {
+            if (!line.strip().matches("\\d+")) continue;
+            long pid = Long.parseLong(line.strip());
+            try {
+                byte[] env = java.nio.file.Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+                if (("\0" + new String(env, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("\0M=" + root + "\0")) {
+                    Shell.killQuietly(pid);
+                }
+            } catch (IOException gone) {
+                // not running
+            }
+        }
+    }
+
+    /**
+     * A shell fragment: starts a daemon in its own session (kill-all must find it: it is no
+     * longer in the main command's group) that touches {@code daemon.term} when TERMed and exits
+     * 0, and waits until its trap is set ({@code daemon.ready}); its PID is in {@code daemon.pid}
+     * ({@link #killDaemon}: a test that fails before the kill-all leaves no daemon behind).
+     */
+    static final String TERM_RECORDING_DAEMON = """
+            setsid sh -c 'echo $$ > $M/daemon.pid; trap "touch $M/daemon.term; exit 0" TERM; touch $M/daemon.ready; while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1 &
+            while [ ! -e $M/daemon.ready ]; do sleep 0.05; done
+            """;
+
+    /**
      * Writes {@code main.sh} under {@code root}: it traps each of {@code signals} (appending the
      * name to {@code main.got}), starts a child shell in the same process group that does the same
      * (through {@code env --default-signal}: sh starts background jobs with INT and QUIT ignored,

@@ -19,7 +19,7 @@ import static io.jinit.features.Fixtures.withMain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 6, feature 1: HUP, USR1, USR2, WINCH, ALRM, CONT and TSTP sent to the init reach the main
+ * HUP, QUIT, USR1, USR2, WINCH, ALRM, CONT and TSTP sent to the init reach the main
  * command's process group (default), the main process alone ({@code --forward-signals=process}),
  * or nobody ({@code none}); in runit-only mode they go to runsvdir.
  */

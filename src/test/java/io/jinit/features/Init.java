@@ -79,6 +79,12 @@ final class Init {
         return this;
     }
 
+    /** Starts the init's JVM with extra options, e.g. an injected fault ({@link MyInitRun#jvmOptions}). */
+    Init jvmOptions(String... options) {
+        run.jvmOptions(options);
+        return this;
+    }
+
     /** Sets a variable in the init's environment. */
     Init env(String name, String value) {
         run.env(name, value);

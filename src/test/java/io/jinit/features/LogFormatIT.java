@@ -15,7 +15,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 6, feature 8: {@code --log-format=json} writes each event as one JSON object per stderr
+ * {@code --log-format=json} writes each event as one JSON object per stderr
  * line (time, level, phase, event, message, fields); text and JSON render the same events.
  */
 @Timeout(240)

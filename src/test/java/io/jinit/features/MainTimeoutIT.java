@@ -11,7 +11,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Issue 6, feature 7: {@code --main-timeout DURATION} stops a main command that runs too long; exit 124. */
+/** {@code --main-timeout DURATION} stops a main command that runs too long; exit 124. */
 @Timeout(240)
 class MainTimeoutIT {
     @TempDir

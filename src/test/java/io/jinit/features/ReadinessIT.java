@@ -14,7 +14,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 6, feature 5: {@code --wait-for-services[=TIMEOUT]} starts the main command only once every
+ * {@code --wait-for-services[=TIMEOUT]} starts the main command only once every
  * enabled runit service runs and its {@code check} passes; on timeout it exits 1 naming the
  * services ({@code --services-not-ready=warn}: a warning, and the main command runs). Without the
  * option the main command starts at once, as under phusion's my_init. Real runsvdir, as PID 1 of

@@ -19,7 +19,7 @@ import static io.jinit.features.Fixtures.withMain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 6, feature 2: {@code --rewrite FROM:TO} changes or drops ({@code :0}) forwarded signals;
+ * {@code --rewrite FROM:TO} changes or drops ({@code :0}) forwarded signals;
  * {@code --stop-signal SIG} (or {@code --rewrite TERM:SIG}, or {@code MY_INIT_STOP_SIGNAL}) is what
  * the main command gets when the init stops it, while SIGTERM to the init still aborts (exit 2).
  */
@@ -50,11 +50,13 @@ class RewriteIT {
                 .args(withMain(main, "-v", "--skip-runit")).start()) {
             Shell.awaitFile(root.resolve("main.ready"), init);
             init.signal("WINCH");
-            Thread.sleep(300);
+            // the init has read WINCH (its -v line) before HUP is sent: were WINCH forwarded, it
+            // would reach the main command before HUP does
+            Shell.await("the init to receive WINCH", Fixtures.SOON,
+                    () -> init.stderr().lines().anyMatch(l -> l.equals("*** Received SIGWINCH.")));
             init.signal("HUP");
             awaitLine(init, root.resolve("main.got"), "HUP");
             awaitLine(init, root.resolve("child.got"), "HUP");
-            Thread.sleep(500);
             Files.createFile(root.resolve("stop"));
             Result r = init.await();
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(7);

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 6, feature 4: when the init is not PID 1 it is a child subreaper (orphans of the main
+ * When the init is not PID 1 it is a child subreaper (orphans of the main
  * command are reparented to it) and kill-all ({@code --kill-all=auto}) signals only its own
  * descendants; {@code never} and {@code --no-kill-all-on-exit} leave them alone; {@code always}
  * signals every process (tested only inside a PID namespace, where that is safe). Outside a

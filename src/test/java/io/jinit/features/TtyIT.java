@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Issue 6, feature 3: TTY job control. The init runs on a real pseudo-terminal (a Python
+ * TTY job control. The init runs on a real pseudo-terminal (a Python
  * {@code pty.fork} driver, as {@code docker run -t} gives one): the main command leads its own
  * process group and is the terminal's foreground group, so an interactive shell has job control,
  * Ctrl-C reaches only the foreground job, and the init ignores TTOU/TTIN so it is never stopped.

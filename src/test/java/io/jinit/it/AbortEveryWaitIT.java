@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 11, item 1: every wait of every phase gives way to SIGTERM and SIGINT. One test per wait,
+ * Every wait of every phase gives way to SIGTERM and SIGINT. One test per wait,
  * each with TERM and with INT sent while the init is in that wait: the init exits 2 with
  * "Init system aborted." within the stop bounds, and nothing it started is left running.
  *

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a boot loads (issue 10), from the JVM's own class-load log: every class of the image
+ * What a boot loads, from the JVM's own class-load log: every class of the image
  * comes from the AOT cache (none read and verified from {@code lib/modules}: picocli must be the
  * build's {@code --release 25} compile, which the cache can link), and the FFM downcalls spin at
  * most two stub classes (the two downcall shapes of {@code io.jinit.posix.Libc}). Counts, not
@@ -21,32 +21,32 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class BootClassesIT {
 
-    private static final String SIGNALS = "HUP,INT,QUIT,USR1,USR2,ALRM,TERM,CONT,TSTP,TTIN,TTOU,WINCH";
-
     @TempDir
     Path tmp;
 
-    /** One boot as the launcher starts it (signals blocked, lib/launch/jvm.args), logging class loads. */
+    /**
+     * One boot exactly as the launcher starts it (its own stages, read from the image: signals
+     * blocked, {@code -Xrs}, the AOT cache), with {@code -XX:AOTMode=on} (an unusable cache is an
+     * error) and the class-load log added. The main command records PID 1's command line, which
+     * shows that this JVM ran the boot and did not re-execute itself (the re-executed JVM would
+     * carry {@code -Djinit.signalfd=1}).
+     */
     private List<String> classLoadsOfABoot() throws Exception {
         Path image = MyInitRun.image();
         Path aot = image.resolve("lib/jinit.aot");
         assertThat(aot).as("the image has an AOT cache").exists();
         Path log = tmp.resolve("class-load.log");
-        List<String> cmd = new ArrayList<>(List.of("unshare", "-p", "-f", "--mount-proc", "--kill-child",
-                "env", "--block-signal=" + SIGNALS, "_JAVA_SR_SIGNUM=60",
-                MyInitRun.java().toString(), "-XX:AOTCache=" + aot, "-XX:AOTMode=on",
-                "-Xlog:class+load=info:file=" + log));
-        Path args = image.resolve("lib/launch/jvm.args");
-        if (Files.exists(args)) {
-            cmd.add("@" + args);
-        } else {
-            cmd.addAll(List.of("-m", "io.jinit/io.jinit.cli.MyInit"));
-        }
-        cmd.addAll(List.of("--quiet", "--skip-runit", "--no-kill-all-on-exit", "--", "/bin/true"));
+        Path cmdline = tmp.resolve("cmdline");
+        List<String> cmd = new ArrayList<>(List.of("unshare", "-p", "-f", "--mount-proc", "--kill-child"));
+        cmd.addAll(MyInitRun.launcherCommand(List.of("-XX:AOTMode=on", "-Xlog:class+load=info:file=" + log)));
+        cmd.addAll(List.of("--quiet", "--skip-runit", "--no-kill-all-on-exit", "--", "sh", "-c",
+                "tr '\\0' ' ' < /proc/1/cmdline > " + cmdline));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("out.txt").toFile()).start();
         assertThat(p.waitFor(45, TimeUnit.SECONDS)).as("boot finished").isTrue();
         assertThat(p.exitValue()).as(() -> "exit status; output: " + read(tmp.resolve("out.txt"))).isZero();
+        assertThat(Files.readString(cmdline)).as("PID 1 is the JVM the test started, not a re-executed one")
+                .contains(" -Xrs -XX:AOTMode=on ").contains("-XX:AOTCache=" + aot).doesNotContain("jinit.signalfd");
         return Files.readAllLines(log);
     }
 

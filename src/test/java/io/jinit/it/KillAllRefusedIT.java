@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 11, item 4: kill-all when the init is not PID 1 signals every descendant, also after one
+ * Kill-all, when the init is not PID 1 signals every descendant, also after one
  * refuses (EPERM: it runs as another user), and logs each refusal.
  *
  * <p>The init runs as user nobody with CAP_SETUID/CAP_SETGID as ambient capabilities and no

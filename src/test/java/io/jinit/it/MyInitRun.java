@@ -67,6 +67,7 @@ public final class MyInitRun {
     private boolean setuidCapabilities;
     private Duration timeout = Duration.ofSeconds(30);
     private String shellScript;
+    private final List<String> jvmOptions = new ArrayList<>();
 
     private MyInitRun(InitRoot root) {
         this.root = root;
@@ -116,6 +117,56 @@ public final class MyInitRun {
      * @return this
      */
     MyInitRun withSetuidCapabilities() { this.setuidCapabilities = true; return this; }
+
+    /**
+     * Starts the init's JVM with extra options (e.g. {@code -Djinit.test.fault=main:oom}): instead
+     * of {@code bin/my_init}, the launcher's own stages on one command line, read from the image's
+     * {@code bin/my_init} and {@code lib/launch/jvm} (the same blocked signals, {@code -u
+     * JDK_JAVA_OPTIONS _JAVA_SR_SIGNUM=60}, {@code bin/java}, AOT option, {@code -Xrs}), with
+     * {@code options} after {@code -Xrs}. The init then sees no launcher arguments.
+     *
+     * @param options JVM options
+     * @return this
+     */
+    public MyInitRun jvmOptions(String... options) { jvmOptions.addAll(Arrays.asList(options)); return this; }
+
+    /** @return the program and its JVM part: {@code bin/my_init}, or the launcher's stages with {@link #jvmOptions} */
+    private List<String> program() {
+        if (jvmOptions.isEmpty()) return List.of(binary().toString());
+        return launcherCommand(jvmOptions);
+    }
+
+    /**
+     * The launcher's three stages as one command line (see {@link #jvmOptions}), the init's
+     * arguments to be appended: {@code env --block-signal=... env -u JDK_JAVA_OPTIONS
+     * _JAVA_SR_SIGNUM=60 IMAGE/bin/java [AOT option] -Xrs OPTIONS -m MODULE/MAIN}.
+     *
+     * @param jvmOptions JVM options put right after {@code -Xrs}
+     * @return the command line
+     */
+    public static List<String> launcherCommand(List<String> jvmOptions) {
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        cmd.add(shebangTokens(binary()).stream().filter(t -> t.startsWith("--block-signal=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no --block-signal in " + binary())));
+        cmd.add("env");
+        for (String t : shebangTokens(image().resolve("lib/launch/jvm"))) {
+            cmd.add(t);
+            if (t.equals("-Xrs")) cmd.addAll(jvmOptions);
+        }
+        return cmd;
+    }
+
+    /** @return the tokens of a launcher stage's {@code #!/usr/bin/env -S} line after {@code -S} */
+    private static List<String> shebangTokens(Path stage) {
+        try {
+            String line = Files.readAllLines(stage).getFirst();
+            String prefix = "#!/usr/bin/env -S ";
+            if (!line.startsWith(prefix)) throw new AssertionError(stage + " is no env -S launcher stage: " + line);
+            return List.of(line.substring(prefix.length()).strip().split(" +"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** @param m the mode @return this */
     public MyInitRun mode(Mode m) { this.mode = m; return this; }
@@ -277,7 +328,7 @@ public final class MyInitRun {
             case SHELL_PID1 -> cmd.addAll(List.of("unshare", "-p", "-f", "--kill-child", "--mount-proc",
                     "/bin/sh", "-c", shellScript, "sh"));
         }
-        cmd.add(binary().toString());
+        cmd.addAll(program());
         cmd.addAll(initArgs());
         return cmd;
     }

@@ -68,11 +68,27 @@ class AbortTest {
         Abort abort = new Abort();
         abort.request(Signal.TERM);
         assertThat(abort.await(() -> true, Duration.ofSeconds(1), POLL)).isTrue();
+    }
+
+    /**
+     * The condition comes true, then the request wakes the wait (the main command exits in the
+     * same moment as a TERM arrives): the wait's last look sees the condition, so the wait
+     * reports it instead of the abort. The wait polls every 60 s, so only the request wakes it.
+     */
+    @Test
+    void aConditionThatCameTrueBeforeTheWakingRequestWinsOverIt() throws Exception {
+        Abort abort = new Abort();
         AtomicBoolean done = new AtomicBoolean();
-        CompletableFuture.runAsync(() -> {
-            done.set(true);
-            abort.wake();
+        CompletableFuture<Object> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                return abort.await(done::get, Duration.ofSeconds(60), Duration.ofSeconds(60));
+            } catch (Exception e) {
+                return e;
+            }
         });
-        assertThat(abort.await(done::get, Duration.ofSeconds(5), Duration.ofSeconds(5), abort.fromNow())).isTrue();
+        Thread.sleep(200);
+        done.set(true);
+        abort.request(Signal.TERM);
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(true);
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The reaper's race, forced (issue 11, item 2); run as PID 1 of its own PID namespace by
+ * The reaper's race, forced (no signal may reach a reaped PID); run as PID 1 of its own PID namespace by
  * {@link ReaperRaceTest} ({@code unshare -p -f --mount-proc}), because it sets
  * {@code /proc/sys/kernel/ns_last_pid}.
  *

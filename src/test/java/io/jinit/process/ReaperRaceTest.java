@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 11, item 2: no signal goes to a reaped PID, with the race window forced open and the
+ * No signal goes to a reaped PID, with the race window forced open and the
  * exited child's PID offered to the next spawn through {@code ns_last_pid} ({@link ReaperRaceMain},
  * PID 1 of a new PID namespace). Also prints the counts for the reliability report.
  */

@@ -69,7 +69,7 @@ class ReaperTest {
         return reaper.spawn(Command.of(List.of(argv), ENV));
     }
 
-    /** Issue 11, item 3: a wait that fails with an errno other than ECHILD is reported, and reaping goes on. */
+    /** A wait that fails with an errno other than ECHILD is reported, and reaping goes on. */
     @Test
     void theReaperReportsAFailedWaitAndGoesOn() throws Exception {
         List<String> reports = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * Issue 4, storm 2: R runs (100; 500 with {@code -Djinit.storm.full=true}) of a main command
+ * Storm 2 (coalesced SIGCHLDs): R runs (100; 500 with {@code -Djinit.storm.full=true}) of a main command
  * that exits 7 in the same moment as one or more of its children die with 3, so that several
  * SIGCHLDs coalesce. Every run must end within its bound with status 7 and the log line
  * {@code *** <argv0> exited with status 7.}

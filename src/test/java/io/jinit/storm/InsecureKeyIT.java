@@ -19,7 +19,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * Issue 4, security: {@code --enable-insecure-key} is the only path that touches SSH keys.
+ * Security: {@code --enable-insecure-key} is the only path that touches SSH keys.
  * A full boot (env, startup script, runit, main command, shutdown) without the option never
  * runs {@code <root>/usr/sbin/enable_insecure_key} and leaves {@code <root>/root/.ssh} and
  * {@code <root>/etc/insecure_key*} exactly as they were (listing, size, mode, inode, mtime,

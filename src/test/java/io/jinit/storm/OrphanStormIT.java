@@ -16,7 +16,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * Issue 4, storm 1: a main command makes N orphaned grandchildren as fast as it can (N = 2,000;
+ * Storm 1 (orphans): a main command makes N orphaned grandchildren as fast as it can (N = 2,000;
  * 10,000 with {@code -Djinit.storm.full=true}). From inside the PID namespace, before the init
  * exits, no zombie may be left; the init's RSS (VmRSS, read from outside) may grow by less
  * than 16 MiB over the storm.

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * Issue 4, storm 4: PID reuse. R runs (10; 50 with {@code -Djinit.storm.full=true}) force
+ * Storm 4: PID reuse. R runs (10; 50 with {@code -Djinit.storm.full=true}) force
  * three processes of one boot onto the same PID P, and each must get its own status:
  *
  * <ol>

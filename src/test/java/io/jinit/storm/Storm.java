@@ -19,7 +19,7 @@ import java.util.function.IntFunction;
  *
  * <p>Counts: the default run uses the short counts so that every storm test together stays
  * well under three minutes on two cores; {@code -Djinit.storm.full=true} selects the long
- * counts of issue 4.
+ * counts (what tests-it/run-all.sh runs in CI).
  */
 final class Storm {
     private Storm() {}

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * Issue 4, storm 3: R runs (60; 200 with {@code -Djinit.storm.full=true}) where the main
+ * Storm 3 (TERM versus the main command's exit): R runs (60; 200 with {@code -Djinit.storm.full=true}) where the main
  * command exits 5 in the same moment as SIGTERM reaches the init. The main command blocks
  * reading a FIFO; the test closes the FIFO (main wakes and exits) and sends SIGTERM to the
  * init, in either order, with a busy-wait of 0 to 7.5 ms between the two.

@@ -31,12 +31,15 @@ record MyInitCommandLine(boolean found, boolean skipRunit, boolean quiet, boolea
                          Optional<Duration> waitForServices, List<String> main) {
 
     private static final Set<String> TRUE = Set.of("1", "true", "yes", "on");
-    /** Options that take a value as the next word when not written {@code --name=value}. */
-    private static final Set<String> WITH_VALUE = Set.of("--root", "--kill-all", "--forward-signals", "--rewrite",
+    /**
+     * Options that take a value as the next word when not written {@code --name=value}; kept equal
+     * to the init's option table by {@code HelperAgreesWithInitIT}.
+     */
+    static final Set<String> WITH_VALUE = Set.of("--root", "--kill-all", "--forward-signals", "--rewrite",
             "--stop-signal", "--services-not-ready", "--main-timeout", "--signal-mode", "--log-format",
             "--success-exit-status");
     /** Options whose value is optional: only {@code --name=value}, or a next word not starting with '-'. */
-    private static final Set<String> OPTIONAL_VALUE = Set.of("--wait-for-services", "--wait-for-descendants");
+    static final Set<String> OPTIONAL_VALUE = Set.of("--wait-for-services", "--wait-for-descendants");
 
     /**
      * The command line alone, as if the container had no {@code MY_INIT_*} variables.
@@ -145,7 +148,7 @@ record MyInitCommandLine(boolean found, boolean skipRunit, boolean quiet, boolea
     static Optional<Duration> duration(String text) {
         String v = text.strip().toLowerCase(Locale.ROOT);
         int i = 0;
-        while (i < v.length() && Character.isDigit(v.charAt(i))) {
+        while (i < v.length() && v.charAt(i) >= '0' && v.charAt(i) <= '9') { // ASCII digits only, as the init
             i++;
         }
         if (i == 0 || i > 10) {

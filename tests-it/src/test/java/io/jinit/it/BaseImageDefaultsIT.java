@@ -13,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * jinit/baseimage as it ships (issue 12): sshd disabled, no host keys in the image, the
+ * jinit/baseimage as it ships: sshd disabled, no host keys in the image, the
  * insecure key through {@code my_init --enable-insecure-key}, and the build arguments
  * DISABLE_SYSLOG / DISABLE_CRON / DISABLE_SSH (built from the context that images/build.sh
  * stages, {@code -Djinit.baseimage.context}).

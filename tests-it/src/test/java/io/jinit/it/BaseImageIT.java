@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * jinit/baseimage (issue 12) through phusion's walkthrough: the Dockerfile of
+ * jinit/baseimage through phusion's walkthrough: the Dockerfile of
  * src/test/docker/walkthrough, FROM the image under test ({@code -Djinit.baseimage.image}), built
  * with a key pair made for this run, booted once with its {@code CMD ["/sbin/my_init"]}; then an
  * SSH login over the container's loopback (from {@code docker exec}: the container has no

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The Testcontainers helper on the configurations of issue 13: my_init's settings from the
+ * The Testcontainers helper on the configurations users run: my_init's settings from the
  * environment and the image's ENV, JSON logs, readiness with ./check, --wait-for-services, crash
  * loops, a main command that ends on its own, services() after the exit. Each start() that must
  * fail is timed: it must fail well before the startup timeout, never by running into it.

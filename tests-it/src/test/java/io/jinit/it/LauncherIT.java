@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Issue 9: the launcher and the first instant. Each test is a row of the issue's table, run as a
+ * The launcher and the first instant. Each test is one thing a container's first instant can do, run as a
  * user would, in a real container: a TERM sent at once, odd variable names, no PWD of a shell,
  * the container's JVM variables kept from the init's JVM and given back to the children, the
  * container's limits and other process attributes reaching every child, QUIT forwarded, and
