@@ -138,17 +138,20 @@ public final class MyInitRun {
 
     /**
      * The launcher's three stages as one command line (see {@link #jvmOptions}), the init's
-     * arguments to be appended: {@code env --block-signal=... env -u JDK_JAVA_OPTIONS
-     * _JAVA_SR_SIGNUM=60 IMAGE/bin/java [AOT option] -Xrs OPTIONS -m MODULE/MAIN}.
+     * arguments to be appended: {@code env --block-signal env -u JDK_JAVA_OPTIONS
+     * _JAVA_SR_SIGNUM=60 IMAGE/bin/java [AOT option] -Xrs OPTIONS -m MODULE/MAIN} (the stages'
+     * carrier variables, {@code NAME=${...}}, are left out: the test's environment has no JVM variables).
      *
      * @param jvmOptions JVM options put right after {@code -Xrs}
      * @return the command line
      */
     public static List<String> launcherCommand(List<String> jvmOptions) {
         List<String> cmd = new ArrayList<>(List.of("env"));
-        cmd.add(shebangTokens(binary()).stream().filter(t -> t.startsWith("--block-signal=")).findFirst()
+        cmd.add(shebangTokens(binary()).stream().filter(t -> t.startsWith("--block-signal")).findFirst()
                 .orElseThrow(() -> new AssertionError("no --block-signal in " + binary())));
         cmd.add("env");
+        List<String> save = shebangTokens(image().resolve("lib/launch/save"));
+        save.subList(0, save.size() - 1).stream().filter(t -> !t.contains("${")).forEach(cmd::add);
         for (String t : shebangTokens(image().resolve("lib/launch/jvm"))) {
             cmd.add(t);
             if (t.equals("-Xrs")) cmd.addAll(jvmOptions);
