@@ -11,6 +11,7 @@ import io.jinit.process.KillableCommand.Run;
 import io.jinit.process.ControllingTerminal;
 import io.jinit.runit.RunitServices;
 import io.jinit.runit.ServiceStop;
+import io.jinit.runit.ServiceTree;
 import io.jinit.process.WaitStatus;
 
 import java.io.IOException;
@@ -69,6 +70,7 @@ public sealed interface Phase {
         @Override
         public Phase next() {
             rt.log().phase("boot");
+            Published.booting(rt);
             rt.reaper().reportErrorsTo(message -> rt.log().warn("reaper.error", message));
             if (rt.pid1()) {
                 rt.log().debug("boot.pid1", "Running as PID 1.");
@@ -100,7 +102,8 @@ public sealed interface Phase {
                     env = rt.envStore().importInitial(env);
                     rt.envStore().export(env, true);
                 } catch (IOException e) {
-                    rt.log().error("env.error", "Cannot export the container environment: " + e.getMessage());
+                    rt.envStore().newFailure(e).ifPresent(line ->
+                            rt.log().error("env.error", "Cannot export the container environment: " + line));
                 }
             } else {
                 rt.log().debug("env.absent", "No " + rt.config().paths().env().directory() + ": no environment import or export.");
@@ -170,7 +173,8 @@ public sealed interface Phase {
                 rt.envStore().export(next, false);
                 return next;
             } catch (IOException e) {
-                rt.log().error("env.error", "Cannot re-import the container environment: " + e.getMessage());
+                rt.envStore().newFailure(e).ifPresent(line ->
+                        rt.log().error("env.error", "Cannot re-import the container environment: " + line));
                 return current;
             }
         }
@@ -184,13 +188,18 @@ public sealed interface Phase {
             if (rt.config().skipRunit()) return new Main(rt, env, null);
             if (rt.abort().isRequested()) return new KillAll(rt, Outcome.abortedRun());
             rt.log().info("runit.start", "Booting runit daemon...");
+            ServiceTree.Layout layout = rt.config().paths().serviceTree().prepare();
+            for (ServiceTree.Unsupervisable u : layout.unsupervisable()) {
+                rt.log().error("runit.unsupervisable", "Service " + u.name() + " cannot be supervised: " + u.why(),
+                        "service", u.name());
+            }
             String runsvdir = Files.isExecutable(Path.of("/usr/bin/runsvdir")) ? "/usr/bin/runsvdir" : "runsvdir";
             ChildProcess runit;
             // runit-only mode: signals from now on go to runsvdir (Main hands them over)
             if (rt.config().mainCommand().isEmpty()) rt.signals().hold();
             try {
                 runit = rt.commands().start(Command.of(
-                        List.of(runsvdir, "-P", rt.config().paths().serviceDir().toString()), env));
+                        List.of(runsvdir, "-P", layout.directory().toString()), env));
             } catch (CannotExecuteException e) {
                 rt.log().error("runit.failed", "Cannot start runit: " + e.getMessage()
                         + " (install runit, or pass --skip-runit)");
@@ -199,7 +208,7 @@ public sealed interface Phase {
             rt.log().info("runit.started", "Runit started as PID " + runit.pid(), "pid", runit.pid());
             if (rt.config().readiness().limit() != null) {
                 try {
-                    if (!Readiness.awaitServices(rt, env)) return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.of(1));
+                    if (!Readiness.awaitServices(rt, env, layout)) return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.of(1));
                 } catch (AbortedException e) {
                     return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.abortedRun());
                 }
@@ -239,6 +248,7 @@ public sealed interface Phase {
         @Override
         public Phase next() throws InterruptedException {
             rt.log().phase("main");
+            Published.running(rt, runit != null);
             List<String> argv = rt.config().mainCommand();
             if (argv.isEmpty()) return runitOnly();
             if (rt.abort().isRequested()) return shutdown(Outcome.abortedRun());
@@ -339,6 +349,7 @@ public sealed interface Phase {
         @Override
         public Phase next() throws InterruptedException {
             rt.log().phase("shutdown");
+            Published.stopping(rt, !(runsvdir instanceof Runsvdir.None));
             Outcome now = settled(rt, outcome);
             ChildProcess runit = switch (runsvdir) {
                 case Runsvdir.None none -> null;
@@ -347,7 +358,7 @@ public sealed interface Phase {
             };
             if (runit == null) return new KillAll(rt, now);
             int after = now.aborted() ? Integer.MAX_VALUE : rt.abort().requests();
-            RunitServices dir = new RunitServices(rt.config().paths().serviceDir());
+            RunitServices dir = new RunitServices(rt.config().paths().serviceTree().current());
             List<Path> services = dir.services();
             try {
                 Hooks.run(rt, env, rt.config().paths().preShutdownDir(), "pre-shutdown", after);
@@ -394,6 +405,7 @@ public sealed interface Phase {
         @Override
         public Phase next() throws InterruptedException {
             rt.log().phase("exit");
+            Published.stopping(rt, false);
             Outcome now = settled(rt, outcome);
             if (now.aborted()) rt.log().warn("aborted", "Init system aborted.");
             BootConfig.KillAll mode = rt.config().killAll();

@@ -7,6 +7,7 @@ import io.jinit.process.Signal;
 import io.jinit.process.WaitStatus;
 
 import io.jinit.runit.RunitServices;
+import io.jinit.runit.ServiceTree;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,15 +29,33 @@ final class Readiness {
     private Readiness() {}
 
     /**
+     * A service that cannot be supervised at all ({@link ServiceTree.Layout#unsupervisable}) can
+     * never be ready: when the policy is fatal, the wait fails at once, naming it.
+     *
+     * @param layout where runsvdir runs, and the services it cannot supervise
      * @return true when all are ready, or when they are not but the config says go on (a warning);
-     *     false when they are not ready in time and that is fatal (an error line naming them)
+     *     false when they are not ready in time, or cannot be supervised, and that is fatal (an
+     *     error line naming them)
      * @throws AbortedException on SIGTERM/SIGINT while waiting
      */
-    static boolean awaitServices(InitRuntime rt, Map<String, String> env) throws AbortedException, InterruptedException {
+    static boolean awaitServices(InitRuntime rt, Map<String, String> env, ServiceTree.Layout layout)
+            throws AbortedException, InterruptedException {
         Duration limit = rt.config().readiness().limit();
         long deadline = System.nanoTime() + limit.toNanos();
-        List<Path> services = new RunitServices(rt.config().paths().serviceDir()).services()
-                .stream().filter(RunitServices::enabled).toList();
+        List<String> never = layout.unsupervisable().stream().map(ServiceTree.Unsupervisable::name).toList();
+        if (!never.isEmpty()) {
+            String names = String.join(", ", never);
+            if (rt.config().readiness().fatal()) {
+                rt.log().error("services.not_ready", "Services can never be ready, they cannot be supervised: " + names
+                        + ".", "services", names);
+                return false;
+            }
+            rt.log().warn("services.not_ready", "Services can never be ready, they cannot be supervised: " + names
+                    + ". Waiting for the others.", "services", names);
+        }
+        List<Path> services = new RunitServices(layout.directory()).services()
+                .stream().filter(RunitServices::enabled)
+                .filter(p -> !never.contains(p.getFileName().toString())).toList();
         List<Path> notReady = services;
         while (true) {
             List<Path> next = new ArrayList<>();
