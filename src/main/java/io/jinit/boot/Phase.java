@@ -30,7 +30,8 @@ import java.util.SequencedMap;
  *   Env      → Startup | KillAll (SIGTERM/SIGINT: aborted, exit 2)
  *   Startup  → Runit   | KillAll (a startup script failed: exit 1; or aborted)
  *   Runit    → Main    | KillAll (runsvdir cannot start: exit 1; or aborted)
- *            | Shutdown (services not ready in time: exit 1; or aborted while waiting for them)
+ *            | Shutdown (services not ready in time, or never, as they cannot be supervised: exit 1;
+ *                        or aborted while waiting for them)
  *   Main     → Shutdown (the main command's status; 124 after --main-timeout; 126/127 when it
  *                        cannot start; runit-only mode: runsvdir's status; or aborted)
  *   Shutdown → KillAll  (nothing to stop without runsvdir)
