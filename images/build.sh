@@ -84,6 +84,7 @@ say "staging $ctx"
 rm -rf "$ctx"
 mkdir -p "$ctx"
 cp "$here/Dockerfile" "$ctx/Dockerfile"
+cp "$here/my_init-health" "$ctx/my_init-health"
 cp -a target/image "$ctx/jinit"
 
 # --- 4. the image -----------------------------------------------------------

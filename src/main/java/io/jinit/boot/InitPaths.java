@@ -1,6 +1,8 @@
 package io.jinit.boot;
 
 import io.jinit.env.EnvPaths;
+import io.jinit.runit.HealthState;
+import io.jinit.runit.ServiceTree;
 
 import java.nio.file.Path;
 
@@ -16,9 +18,21 @@ import java.nio.file.Path;
  * @param postShutdownDir     {@code /etc/my_init.post_shutdown.d}
  * @param insecureKeyCommand  {@code /usr/sbin/enable_insecure_key}
  * @param proc                {@code /proc} (never under the root: the real procfs)
+ * @param runDir              {@code /run/jinit}: the state file for {@code my_init-health} and, when
+ *                            runsv cannot write {@code /etc/service}, the copy of the service tree
  */
 public record InitPaths(EnvPaths env, Path startupDir, Path rcLocal, Path serviceDir, Path preShutdownDir,
-                        Path postShutdownDir, Path insecureKeyCommand, Path proc) {
+                        Path postShutdownDir, Path insecureKeyCommand, Path proc, Path runDir) {
+
+    /** @return {@link #serviceDir} and its copy under {@code /run/jinit/service} */
+    public ServiceTree serviceTree() {
+        return new ServiceTree(serviceDir, runDir.resolve("service"));
+    }
+
+    /** @return {@code /run/jinit/state}, read by {@code my_init-health} */
+    public HealthState healthState() {
+        return new HealthState(runDir.resolve("state"));
+    }
 
     /**
      * @param root             the root directory, {@code /} normally
@@ -35,6 +49,7 @@ public record InitPaths(EnvPaths env, Path startupDir, Path rcLocal, Path servic
                 etc.resolve("my_init.pre_shutdown.d"),
                 etc.resolve("my_init.post_shutdown.d"),
                 root.resolve("usr/sbin/enable_insecure_key"),
-                Path.of("/proc"));
+                Path.of("/proc"),
+                root.resolve("run/jinit"));
     }
 }

@@ -12,6 +12,7 @@ import io.jinit.process.KillableCommand.Run;
 import io.jinit.process.ControllingTerminal;
 import io.jinit.runit.RunitServices;
 import io.jinit.runit.ServiceStop;
+import io.jinit.runit.ServiceTree;
 import io.jinit.process.WaitStatus;
 
 import java.io.IOException;
@@ -30,7 +31,8 @@ import java.util.SequencedMap;
  *   Env      → Startup | KillAll (SIGTERM/SIGINT: aborted, exit 2)
  *   Startup  → Runit   | KillAll (a startup script failed: exit 1; or aborted)
  *   Runit    → Main    | KillAll (runsvdir cannot start: exit 1; or aborted)
- *            | Shutdown (services not ready in time: exit 1; or aborted while waiting for them)
+ *            | Shutdown (services not ready in time, or never, as they cannot be supervised: exit 1;
+ *                        or aborted while waiting for them)
  *   Main     → Shutdown (the main command's status; 124 after --main-timeout; 126/127 when it
  *                        cannot start; runit-only mode: runsvdir's status; or aborted)
  *   Shutdown → KillAll  (nothing to stop without runsvdir)
@@ -143,6 +145,7 @@ public sealed interface Phase {
         @Override
         public Phase next() {
             rt.log().phase("boot");
+            Published.booting(rt);
             rt.reaper().reportErrorsTo(message -> rt.log().warn("reaper.error", message));
             if (rt.pid1()) {
                 rt.log().debug("boot.pid1", "Running as PID 1.");
@@ -174,7 +177,8 @@ public sealed interface Phase {
                     env = rt.envStore().importInitial(env);
                     rt.envStore().export(env, true);
                 } catch (IOException e) {
-                    rt.log().error("env.error", "Cannot export the container environment: " + e.getMessage());
+                    rt.envStore().newFailure(e).ifPresent(line ->
+                            rt.log().error("env.error", "Cannot export the container environment: " + line));
                 } catch (OutOfMemoryError e) {
                     // too big for the init's heap: nothing was exported (every file is written whole or not at all)
                     rt.log().error("env.too_large", "Cannot import " + rt.config().paths().env().directory()
@@ -258,7 +262,8 @@ public sealed interface Phase {
                 rt.envStore().export(next, false);
                 return next;
             } catch (IOException e) {
-                rt.log().error("env.error", "Cannot re-import the container environment: " + e.getMessage());
+                rt.envStore().newFailure(e).ifPresent(line ->
+                        rt.log().error("env.error", "Cannot re-import the container environment: " + line));
                 return current;
             }
         }
@@ -272,13 +277,18 @@ public sealed interface Phase {
             if (rt.config().skipRunit()) return new Main(rt, env, null);
             if (rt.abort().isRequested()) return new KillAll(rt, Outcome.abortedRun());
             rt.log().info("runit.start", "Booting runit daemon...");
+            ServiceTree.Layout layout = rt.config().paths().serviceTree().prepare();
+            for (ServiceTree.Unsupervisable u : layout.unsupervisable()) {
+                rt.log().error("runit.unsupervisable", "Service " + u.name() + " cannot be supervised: " + u.why(),
+                        "service", u.name());
+            }
             String runsvdir = Files.isExecutable(Path.of("/usr/bin/runsvdir")) ? "/usr/bin/runsvdir" : "runsvdir";
             ChildProcess runit;
             // runit-only mode: signals from now on go to runsvdir (Main hands them over)
             if (rt.config().mainCommand().isEmpty()) rt.signals().hold();
             try {
                 runit = rt.commands().start(Command.of(
-                        List.of(runsvdir, "-P", rt.config().paths().serviceDir().toString()), env));
+                        List.of(runsvdir, "-P", layout.directory().toString()), env));
             } catch (CannotExecuteException e) {
                 rt.log().error("runit.failed", "Cannot start runit: " + e.getMessage()
                         + (e.exitStatus() == 127 ? " (install runit, or pass --skip-runit)" : ""));
@@ -289,7 +299,7 @@ public sealed interface Phase {
                 InjectedFault.at("runit.running");
                 if (rt.config().readiness().limit() != null) {
                     try {
-                        if (!Readiness.awaitServices(rt, env)) return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.of(1));
+                        if (!Readiness.awaitServices(rt, env, layout)) return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.of(1));
                     } catch (AbortedException e) {
                         return new Shutdown(rt, env, new Runsvdir.Running(runit), Outcome.abortedRun());
                     }
@@ -335,6 +345,7 @@ public sealed interface Phase {
         @Override
         public Phase next() throws InterruptedException {
             rt.log().phase("main");
+            Published.running(rt, runit != null);
             List<String> argv = rt.config().mainCommand();
             if (argv.isEmpty()) return runitOnly();
             if (rt.abort().isRequested()) return shutdown(Outcome.abortedRun());
@@ -450,6 +461,7 @@ public sealed interface Phase {
         @Override
         public Phase next() throws InterruptedException {
             rt.log().phase("shutdown");
+            Published.stopping(rt, !(runsvdir instanceof Runsvdir.None));
             Outcome now = settled(rt, outcome);
             ChildProcess runit = switch (runsvdir) {
                 case Runsvdir.None none -> null;
@@ -458,7 +470,7 @@ public sealed interface Phase {
             };
             if (runit == null) return new KillAll(rt, now);
             Cutoff cutoff = now.aborted() ? Cutoff.NO_REQUEST : rt.abort().fromNow();
-            RunitServices dir = new RunitServices(rt.config().paths().serviceDir());
+            RunitServices dir = new RunitServices(rt.config().paths().serviceTree().current());
             List<Path> services;
             try {
                 services = dir.services();
@@ -512,6 +524,7 @@ public sealed interface Phase {
         @Override
         public Phase next() throws InterruptedException {
             rt.log().phase("exit");
+            Published.stopping(rt, false);
             Outcome now = settled(rt, outcome);
             if (now.aborted()) rt.log().warn("aborted", "Init system aborted.");
             BootConfig.KillAll mode = rt.config().killAll();

@@ -8,6 +8,7 @@ import io.jinit.process.Signal;
 import io.jinit.process.WaitStatus;
 
 import io.jinit.runit.RunitServices;
+import io.jinit.runit.ServiceTree;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,19 +30,37 @@ final class Readiness {
     private Readiness() {}
 
     /**
+     * A service that cannot be supervised at all ({@link ServiceTree.Layout#unsupervisable}) can
+     * never be ready: when the policy is fatal, the wait fails at once, naming it.
+     *
+     * @param layout where runsvdir runs, and the services it cannot supervise
      * @return true when all are ready, or when they are not but the config says go on (a warning);
-     *     false when they are not ready in time and that is fatal (an error line naming them)
+     *     false when they are not ready in time, or cannot be supervised, and that is fatal (an
+     *     error line naming them)
      * @throws AbortedException on SIGTERM/SIGINT while waiting
      */
-    static boolean awaitServices(InitRuntime rt, Map<String, String> env) throws AbortedException, InterruptedException {
+    static boolean awaitServices(InitRuntime rt, Map<String, String> env, ServiceTree.Layout layout)
+            throws AbortedException, InterruptedException {
         Duration limit = rt.config().readiness().limit();
         long deadline = System.nanoTime() + limit.toNanos();
+        List<String> never = layout.unsupervisable().stream().map(ServiceTree.Unsupervisable::name).toList();
+        if (!never.isEmpty()) {
+            String names = String.join(", ", never);
+            if (rt.config().readiness().fatal()) {
+                rt.log().error("services.not_ready", "Services can never be ready, they cannot be supervised: " + names
+                        + ".", "services", names);
+                return false;
+            }
+            rt.log().warn("services.not_ready", "Services can never be ready, they cannot be supervised: " + names
+                    + ". Waiting for the others.", "services", names);
+        }
         List<Path> services;
         try {
-            services = new RunitServices(rt.config().paths().serviceDir()).services()
-                    .stream().filter(RunitServices::enabled).toList();
+            services = new RunitServices(layout.directory()).services()
+                    .stream().filter(RunitServices::enabled)
+                    .filter(p -> !never.contains(p.getFileName().toString())).toList();
         } catch (java.io.IOException e) {
-            rt.log().error("services.unreadable", "Cannot list the services in " + rt.config().paths().serviceDir()
+            rt.log().error("services.unreadable", "Cannot list the services in " + layout.directory()
                     + ": " + e.getMessage());
             return !rt.config().readiness().fatal();
         }

@@ -112,6 +112,11 @@ record OptionValues(CommandSpec spec, Map<String, String> env) {
             else rewrite.put(r.from(), r.to());
         }
         get(OptionTable.SIGNAL_MODE_OPTION); // validated only: signalfd is the one mode
+        if (get(OptionTable.SKIP_RUNIT) && get(OptionTable.WAIT_FOR_SERVICES) != null) {
+            throw new IllegalArgumentException(OptionTable.WAIT_FOR_SERVICES.name() + source(OptionTable.WAIT_FOR_SERVICES)
+                    + " waits for runit services, but " + OptionTable.SKIP_RUNIT.name() + source(OptionTable.SKIP_RUNIT)
+                    + " starts none: drop one of them");
+        }
         boolean notReadyIsFatal = get(OptionTable.SERVICES_NOT_READY);
         Set<Integer> success = new HashSet<>(get(OptionTable.SUCCESS_EXIT_STATUS));
         @SuppressWarnings("unchecked")
@@ -121,6 +126,11 @@ record OptionValues(CommandSpec spec, Map<String, String> env) {
                 new SignalPolicy(forward, rewrite, dropped, stop),
                 new BootConfig.Timeouts(killProcess, killAll, get(OptionTable.MAIN_TIMEOUT), get(OptionTable.WAIT_FOR_DESCENDANTS)),
                 new BootConfig.ReadinessPolicy(get(OptionTable.WAIT_FOR_SERVICES), notReadyIsFatal));
+    }
+
+    /** @return "" for an option on the command line, else " (from MY_INIT_NAME)" */
+    private String source(Option<?> o) {
+        return onCommandLine(o) ? "" : " (from " + o.envName() + ")";
     }
 
     /**

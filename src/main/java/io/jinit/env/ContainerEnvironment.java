@@ -1,6 +1,7 @@
 package io.jinit.env;
 
 import io.jinit.bytes.RawStrings;
+import io.jinit.posix.IoFailures;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
@@ -61,6 +62,7 @@ public final class ContainerEnvironment {
     private final AtomicWriter writer;
     private final VariableDirectory directory;
     private Optional<GroupPrincipal> group; // looked up on first export
+    private String lastFailure; // the last failure newFailure let through
 
     /**
      * @param paths    where the files are ({@link EnvPaths#under})
@@ -205,6 +207,22 @@ public final class ContainerEnvironment {
             AtomicWriter.removeLeftovers(shellDir);
             if (!jsonDir.equals(shellDir)) AtomicWriter.removeLeftovers(jsonDir);
         }
+    }
+
+    /**
+     * Lets each distinct failure of the import or export through once: with a read-only
+     * {@code /etc} or as a user who may not write there, the boot export and every re-import
+     * after a startup script fail the same way, and one line says it.
+     *
+     * @param e a failure of {@link #importInitial}, {@link #reimport} or {@link #export}
+     * @return {@code FILE: REASON (ERRNO)} ({@link IoFailures#describe}), or empty when it is
+     *     the same as the failure let through last
+     */
+    public Optional<String> newFailure(IOException e) {
+        String line = IoFailures.describe(e);
+        if (line.equals(lastFailure)) return Optional.empty();
+        lastFailure = line;
+        return Optional.of(line);
     }
 
     /** @return why this is no variable at all (for {@link Diagnostics#notAVariable}), or null */

@@ -1,15 +1,15 @@
 package io.jinit.env;
 
+import io.jinit.posix.IoFailures;
+
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The warning lines of the env work. A problem with a single entry or variable never fails the
@@ -24,8 +24,10 @@ import java.util.function.Consumer;
  *     all (empty name, {@code '='} or NUL in the name, NUL in the value); it is written nowhere.
  * <li>{@code Variable 'N' not written to DIR (REASON); left out of SH (REASON)}: one line per
  *     variable naming every place it was left out of; either part alone when only one applies.
- * <li>{@code Cannot give FILE the group G: REASON}: an export written with the default group
- *     ({@link AtomicWriter#write}).
+ * <li>{@code Cannot give FILE (and the other exports) the group G: REASON; its members cannot
+ *     read them: M1, M2}: an export written with the default group ({@link AtomicWriter#write});
+ *     at most once per instance, and only when the group has members (a user whose primary or
+ *     supplementary group it is): when nobody is in the group, nobody misses the file.
  * </ul>
  *
  * <p>Each REASON is a short clause from the check that found the problem; for a failed file
@@ -34,6 +36,8 @@ import java.util.function.Consumer;
 final class Diagnostics {
     private final EnvPaths paths;
     private final Consumer<String> lines;
+    private final Function<String, List<String>> members;
+    private boolean groupReported;
 
     /**
      * @param paths the files the lines name
@@ -41,8 +45,17 @@ final class Diagnostics {
      * @throws NullPointerException if an argument is null
      */
     Diagnostics(EnvPaths paths, Consumer<String> lines) {
+        this(paths, lines, GroupMembers::of);
+    }
+
+    /**
+     * @param members the members of a group by its name (tests: a fixed answer; production
+     *                {@link GroupMembers#of}, from {@code /etc/group} and {@code /etc/passwd})
+     */
+    Diagnostics(EnvPaths paths, Consumer<String> lines, Function<String, List<String>> members) {
         this.paths = Objects.requireNonNull(paths, "paths");
         this.lines = Objects.requireNonNull(lines, "warnings");
+        this.members = Objects.requireNonNull(members, "members");
     }
 
     /** {@code Skipping 'N' in DIR: REASON} for an entry of the variables directory not imported. */
@@ -69,9 +82,19 @@ final class Diagnostics {
         if (!parts.isEmpty()) lines.accept("Variable " + display(name) + " " + String.join("; ", parts));
     }
 
-    /** {@code Cannot give FILE the group G: REASON}: the file is written with its default group. */
+    /**
+     * {@code Cannot give FILE (and the other exports) the group G: REASON; its members cannot read
+     * them: M...}: the file is written with its default group. Said at most once per instance,
+     * and not at all when the group has no members (e.g. as root without CAP_CHOWN, {@code
+     * --cap-drop ALL}, in an image where nobody is in {@code docker_env}: nothing is lost).
+     */
     void groupNotSet(Path target, GroupPrincipal group, IOException e) {
-        lines.accept("Cannot give " + target + " the group " + group.getName() + ": " + reason(e));
+        if (groupReported) return;
+        groupReported = true;
+        List<String> who = members.apply(group.getName());
+        if (who.isEmpty()) return;
+        lines.accept("Cannot give " + target + " (and the other exports) the group " + group.getName() + ": "
+                + reason(e) + "; its members cannot read them: " + String.join(", ", who));
     }
 
     /**
@@ -109,13 +132,11 @@ final class Diagnostics {
 
     /**
      * @param e a failed file operation
-     * @return a short reason: "no such file or directory", "permission denied", the
-     *     {@link FileSystemException#getReason() reason} (e.g. "Is a directory"), else the message
+     * @return a short reason with its errno name ({@link IoFailures#reason}, e.g. "Permission
+     *     denied (EACCES)", "Is a directory (EISDIR)"), else the message
      */
     static String reason(Exception e) {
-        if (e instanceof NoSuchFileException) return "no such file or directory";
-        if (e instanceof AccessDeniedException) return "permission denied";
-        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
+        if (e instanceof IOException io) return IoFailures.reason(io);
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 }

@@ -142,7 +142,7 @@ class ImportTest {
         fx.put("OK", "o");
         assertThat(fx.env().readDirectory()).containsExactly(entry("OK", "o"));
         assertThat(fx.warnings).containsExactly(
-                "Skipping 'MEM' in " + fx.paths.directory() + ": cannot read it: Input/output error");
+                "Skipping 'MEM' in " + fx.paths.directory() + ": cannot read it: Input/output error (EIO)");
     }
 
     @Test

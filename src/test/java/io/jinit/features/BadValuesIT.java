@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * line on stderr naming the option, exit 2, and nothing is started (no startup script, no main).
  * Numbers are ASCII digits only: another script's digits ({@code ٣٠}, Arabic-Indic 30; {@code ３},
  * fullwidth 3) are refused like any other bad value.
+ * So is {@code --wait-for-services} with {@code --skip-runit} (every row runs with it): it would wait
+ * for services that never start.
  */
 @Timeout(300)
 class BadValuesIT {
@@ -47,6 +49,9 @@ class BadValuesIT {
             --signal-mode=handlers            |                                  | --signal-mode
             --signal-mode=maybe               |                                  | --signal-mode
             --signal-mode=signalfd --kill-all=x |                              | --kill-all
+            --wait-for-services               |                                  | --wait-for-services
+            --wait-for-services=5s            |                                  | --skip-runit starts none
+                                              | MY_INIT_WAIT_FOR_SERVICES=10s    | (from MY_INIT_WAIT_FOR_SERVICES)
                                               | MY_INIT_KILL_ALL=sometimes       | --kill-all
                                               | MY_INIT_MAIN_TIMEOUT=abc         | --main-timeout
                                               | MY_INIT_STOP_SIGNAL=NOPE         | --stop-signal

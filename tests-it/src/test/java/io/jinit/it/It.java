@@ -85,10 +85,9 @@ final class It {
     }
 
     private static String build(String name) {
-        Path dir = DOCKER_DIR.resolve(name);
-        Path dockerfile = dir.resolve("Dockerfile");
+        Path dockerfile = DOCKER_DIR.resolve(name).resolve("Dockerfile");
         if (!Files.isRegularFile(dockerfile)) {
-            throw new AssertionError("no Dockerfile in " + dir.toAbsolutePath());
+            throw new AssertionError("no Dockerfile in " + dockerfile.getParent().toAbsolutePath());
         }
         boolean onBaseimage;
         try {
@@ -98,14 +97,32 @@ final class It {
         }
         String arg = onBaseimage ? "BASEIMAGE" : "BASE";
         String from = onBaseimage ? BASEIMAGE : BASE;
+        return build(name, name, List.of(arg + "=" + from), from);
+    }
+
+    /**
+     * The test image src/test/docker/NAME built with the given build arguments (e.g. {@code
+     * BASE=jinit/baseimage:latest}), tagged {@code jinit-it/TAGNAME:<tag of from>}; built once per JVM.
+     *
+     * @param from the image it is built FROM, for the tag and the error message
+     */
+    static String image(String name, String tagName, List<String> buildArgs, String from) {
+        requireDocker();
+        return IMAGES.computeIfAbsent(tagName, t -> build(name, tagName, buildArgs, from));
+    }
+
+    private static String build(String name, String tagName, List<String> buildArgs, String from) {
+        Path dir = DOCKER_DIR.resolve(name);
         // tagged after the base image's tag, so that two checkouts testing different bases
         // (jinit/base:latest, jinit/base:mybranch) never overwrite each other's test images
-        String tag = "jinit-it/" + name + ":" + from.substring(from.lastIndexOf(':') + 1).replaceAll("[^A-Za-z0-9_.-]", "_");
-        CommandResult r = run(List.of("docker", "build", "--network=none", "--build-arg", arg + "=" + from,
-                "-t", tag, dir.toString()), Map.of("DOCKER_BUILDKIT", "0"), Duration.ofMinutes(5));
+        String tag = "jinit-it/" + tagName + ":" + from.substring(from.lastIndexOf(':') + 1).replaceAll("[^A-Za-z0-9_.-]", "_");
+        List<String> cmd = new ArrayList<>(List.of("docker", "build", "--network=none"));
+        for (String a : buildArgs) cmd.addAll(List.of("--build-arg", a));
+        cmd.addAll(List.of("-t", tag, dir.toString()));
+        CommandResult r = run(cmd, Map.of("DOCKER_BUILDKIT", "0"), Duration.ofMinutes(5));
         if (r.status() != 0) {
             throw new AssertionError("building " + tag + " from " + dir + " FROM " + from + " failed (" + r.status()
-                    + "):\n" + r.output() + (onBaseimage ? "\n(build " + from + " with `bash images/build.sh`)" : ""));
+                    + "):\n" + r.output() + "\n(build " + from + " with `bash images/build.sh`)");
         }
         return tag;
     }
