@@ -119,7 +119,7 @@ check() { if eval "$2"; then say "ok: $1"; else say "NOT OK: $1"; ok=0; fi; }
 pid1=$(awk '$1 == 1 { print $3 }' <<<"$tree")
 runsvdir_ppid=$(awk '$3 == "runsvdir" { print $2 }' <<<"$tree")
 runsv_count=$(awk '$3 == "runsv" { n++ } END { print n + 0 }' <<<"$tree")
-check "PID 1 is the JVM (comm '$pid1')" '[ "$pid1" = java ]'
+check "PID 1 is the init, named my_init (comm '$pid1')" '[ "$pid1" = my_init ]'
 check "runsvdir is a child of PID 1" '[ "$runsvdir_ppid" = 1 ]'
 check "one runsv per service ($runsv_count)" '[ "$runsv_count" = 2 ]'
 if [ "$main" = 1 ]; then
@@ -198,7 +198,7 @@ if [ "$baseimage" = 1 ]; then
           for (i = n - 1; i >= 0; i--) print line[i] }' <<<"$session")
   say "the ancestry of ps ajxf:"
   printf '%s\n' "$chain" | sed 's/^/    /' >&2
-  expect=('^1 .*java'
+  expect=('^1 /sbin/my_init$'
           '^[0-9]+ (/usr/bin/)?runsvdir -P /etc/service$'
           '^[0-9]+ runsv sshd$'
           '^[0-9]+ sshd: .*sshd -D'

@@ -72,7 +72,8 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
     private static final Duration POLL = Duration.ofMillis(250);
 
     /**
-     * The shell script run by docker exec; $1 is the service directory. Per service: its name and
+     * The shell script run by docker exec; $1 is the service directory (its copy under
+     * {@code /run/jinit/service} when my_init runs the services from there). Per service: its name and
      * whether it is enabled, sv's status line, whether {@code run} is executable, the tai64n stamp
      * of runsv's last state change (supervise/status bytes 0-11, changed at every start and stop),
      * and the exit status of {@code ./check} when the service runs and has an executable one.
@@ -83,7 +84,10 @@ public class MyInitBootWaitStrategy extends AbstractWaitStrategy {
               if [ "$(cat "$p/comm" 2>/dev/null)" = runsvdir ]; then found=1; fi
             done
             echo "runsvdir $found"
-            for d in "$1"/*; do
+            # a tree my_init runs from a copy (read-only root, non-root user: /run/jinit/service)
+            dir=$1
+            case $1 in */etc/service) c="${1%/etc/service}/run/jinit/service"; [ -d "$c" ] && dir=$c ;; esac
+            for d in "$dir"/*; do
               [ -d "$d" ] || continue
               if [ -e "$d/down" ]; then up=0; else up=1; fi
               echo "service $up ${d##*/}"

@@ -67,7 +67,10 @@ public class MyInitContainer extends GenericContainer<MyInitContainer> {
     public static final String MINIMUM_TESTCONTAINERS = "2.0.0";
 
     private static final String SERVICES_PROBE = """
-            for d in "$1"/*; do
+            # a tree my_init runs from a copy (read-only root, non-root user: /run/jinit/service)
+            dir=$1
+            case $1 in */etc/service) c="${1%/etc/service}/run/jinit/service"; [ -d "$c" ] && dir=$c ;; esac
+            for d in "$dir"/*; do
               [ -d "$d" ] || continue
               if [ -e "$d/down" ]; then up=0; else up=1; fi
               echo "service $up ${d##*/}"

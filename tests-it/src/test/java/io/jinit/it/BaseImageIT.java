@@ -131,7 +131,7 @@ class BaseImageIT {
         }
         // PID 1 (the JVM) -> runsvdir -> runsv sshd -> sshd -D -> sshd: root@pts/N -> -bash -> ps ajxf
         assertThat(chain).as("the ancestry of `ps ajxf` in\n%s", session).hasSize(7);
-        assertThat(chain.get(0)).startsWith("1 ").contains("java").contains("io.jinit");
+        assertThat(chain.get(0)).isEqualTo("1 /sbin/my_init");
         assertThat(chain.get(1)).matches("\\d+ (\\S*/)?runsvdir -P /etc/service");
         assertThat(chain.get(2)).matches("\\d+ runsv sshd");
         assertThat(chain.get(3)).matches("\\d+ sshd: /usr/sbin/sshd -D.*|\\d+ /usr/sbin/sshd -D");
