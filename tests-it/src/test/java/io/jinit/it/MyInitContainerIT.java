@@ -81,12 +81,13 @@ class MyInitContainerIT {
 
     @Test
     void aServiceRunitCannotSuperviseFailsStartAtOnceNamingItAndRunsvsReason() {
-        // runsv cannot open supervise/lock (supervise is a file, and on a read-only root without a
-        // writable /run my_init cannot run the service from a copy either): runsvdir would retry it forever
+        // runsv cannot open supervise/lock (supervise is a file), and my_init cannot run the service
+        // from a copy under /run/jinit either (a file there; on a read-only root without a writable
+        // /run the same happens): runsvdir would retry it forever
         try (MyInitContainer c = It.myInit(It.BASE)
                 .withCopyToContainer(Transferable.of("#!/bin/sh\nexec sleep infinity\n", 0755), "/etc/service/unsupervised/run")
                 .withCopyToContainer(Transferable.of("not a directory\n", 0644), "/etc/service/unsupervised/supervise")
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true))) {
+                .withCopyToContainer(Transferable.of("not a directory\n", 0644), "/run/jinit")) {
             c.waitingFor(new io.jinit.testcontainers.MyInitBootWaitStrategy().withStartupTimeout(Duration.ofSeconds(50)));
             assertThatThrownBy(c::start).isInstanceOf(ContainerLaunchException.class).satisfies(e -> assertThat(causes(e))
                     .contains("service unsupervised cannot be supervised: runsv says \"runsv unsupervised: fatal: unable to"
