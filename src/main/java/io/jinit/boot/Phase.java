@@ -258,6 +258,7 @@ public sealed interface Phase {
             rt.log().debug("main.started", argv.getFirst() + " started as PID " + main.pid(), "pid", main.pid());
             Optional<WaitStatus> status;
             try (var forwarding = rt.signals().forwardingTo(Forwarding.to(main, rt))) {
+                releaseMemory();
                 try {
                     status = rt.commands().await(main, rt.config().timeouts().main());
                 } finally {
@@ -299,6 +300,21 @@ public sealed interface Phase {
             return shutdown(Outcome.of(code));
         }
 
+        /**
+         * The boot is over: the init gives back the memory it no longer needs
+         * ({@link InitProcess#releaseMemory}), so that it is not the OOM killer's first choice in
+         * a memory-limited container. Never fails the run.
+         */
+        private void releaseMemory() {
+            // logged before, not after: what runs after the page-out reads its pages back in
+            rt.log().debug("memory.release", "Paging out file mappings.");
+            try {
+                InitProcess.releaseMemory(rt.config().paths().proc());
+            } catch (IOException | RuntimeException e) {
+                rt.log().debug("memory.not_released", "Could not page out file mappings: " + e.getMessage());
+            }
+        }
+
         private void stop(ChildProcess main) throws InterruptedException {
             rt.commands().stop(main, main.name(), rt.config().signals().stopSignal(), false);
         }
@@ -311,6 +327,7 @@ public sealed interface Phase {
         private Phase runitOnly() throws InterruptedException {
             WaitStatus s;
             try (var forwarding = rt.signals().forwardingTo(Forwarding.toRunit(runit, rt))) {
+                releaseMemory();
                 s = rt.commands().await(runit);
             } catch (AbortedException e) {
                 return shutdown(Outcome.abortedRun());

@@ -133,6 +133,7 @@ public final class Libc {
         static final long SIGNALFD4 = X86_64 ? 289 : 74;
         static final long EXIT_GROUP = X86_64 ? 231 : 94;
         static final long WAITID = X86_64 ? 247 : 95;
+        static final long MADVISE = X86_64 ? 28 : 233;
     }
 
     // The two downcall handles: made on first use (a holder class is initialised when first
@@ -171,6 +172,11 @@ public final class Libc {
         static final MemorySegment ADDCLOSEFROM = symbol("posix_spawn_file_actions_addclosefrom_np");
         static final MemorySegment ADDOPEN = symbol("posix_spawn_file_actions_addopen");
         static final MemorySegment ADDTCSETPGRP = symbol("posix_spawn_file_actions_addtcsetpgrp_np");
+    }
+
+    /** libc symbol of {@code malloc_trim(3)}, looked up on first use. */
+    private static final class Malloc {
+        static final MemorySegment TRIM = symbol("malloc_trim");
     }
 
     /** libc symbols: strerror, setenv, unsetenv. */
@@ -264,6 +270,53 @@ public final class Libc {
             if (sys(cs, Nr.PRCTL, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, 0) != 0) {
                 throw new PosixException("prctl(PR_SET_CHILD_SUBREAPER)", errno(cs));
             }
+        }
+    }
+
+    /** {@code madvise(2)} advice: reclaim the range's pages now (Linux >= 5.4; EINVAL before). */
+    public static final int MADV_PAGEOUT = 21;
+    /** {@code madvise(2)} advice: pages are used in random order, so a fault reads no pages around it. */
+    public static final int MADV_RANDOM = 1;
+
+    /**
+     * Advises the kernel about ranges of this process's memory ({@code madvise(2)}, once per
+     * range, in the order given, with nothing allocated between the calls). With
+     * {@link #MADV_PAGEOUT} the kernel reclaims each range's pages at once: clean file pages that
+     * no other process maps leave the resident set (they are read again on the next access);
+     * pages others map too, and anonymous pages without swap, stay.
+     *
+     * @param starts  start of each range, page-aligned (virtual addresses of this process)
+     * @param lengths length of each range in bytes ({@code lengths.length == starts.length})
+     * @param advice  e.g. {@link #MADV_PAGEOUT}
+     * @return how many ranges the kernel took the advice for; the others failed with ENOMEM (not
+     *     mapped any more), EINVAL (locked or special pages) or EAGAIN, and are skipped
+     * @throws PosixException {@code madvise} with EINVAL when the first range fails with it:
+     *     the kernel does not know the advice ({@code MADV_PAGEOUT} needs Linux 5.4)
+     */
+    public static int madvise(long[] starts, long[] lengths, int advice) {
+        int advised = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            for (int i = 0; i < starts.length; i++) {
+                if (sys(cs, Nr.MADVISE, starts[i], lengths[i], advice, 0, 0, 0) == 0) {
+                    advised++;
+                } else if (i == 0 && errno(cs) == Errno.EINVAL) {
+                    throw new PosixException("madvise", Errno.EINVAL);
+                }
+            }
+        }
+        return advised;
+    }
+
+    /**
+     * Gives the free memory at the top of glibc's heap and inside its arenas back to the kernel
+     * ({@code malloc_trim(3)} with pad 0). Never fails.
+     *
+     * @return true when some memory was released
+     */
+    public static boolean mallocTrim() {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) fn(Malloc.TRIM, arena.allocate(CAPTURE_LAYOUT), 0, 0, 0, 0, 0, 0) != 0;
         }
     }
 
