@@ -23,24 +23,28 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * ({@link Linker.Option#captureCallState}). The only class of jinit that touches
  * {@code java.lang.foreign}'s linker.
  *
- * <p><b>Two downcall shapes for everything.</b> The JDK spins a stub class (and a few dozen
+ * <p><b>One downcall shape for everything.</b> The JDK spins a stub class (and a few dozen
  * LambdaForms) per distinct function descriptor + linker options, and none of them can come
  * from the AOT cache; a boot that used one descriptor per function spun 17 stubs and ~160
- * hidden classes (≈ 100 ms). So every call goes through one of two address-less handles, each
- * made on first use (holder classes, lazy class initialisation), with the target's address as
- * the first argument:
+ * hidden classes (≈ 100 ms), one with two shapes spun 2. So every call goes through one
+ * address-less handle, made on first use (a holder class, lazy class initialisation), with the
+ * target's address as the first argument: {@code long f(long, ...)}, called with 7
+ * {@code long}s, variadic after the first ({@link Linker.Option#firstVariadicArg}), errno
+ * captured. It serves
  * <ul>
- *   <li>{@code long syscall(long number, ...)} ({@code syscall(2)}), called with 7 {@code long}s,
- *       variadic after the first ({@link Linker.Option#firstVariadicArg}), errno captured: every
- *       system call jinit makes (getpid, getpgid, kill, wait4, waitid, prctl,
- *       ioctl, openat, read, write, close, rt_sigprocmask, signalfd4, execve, exit_group), with the kernel's call
- *       numbers for x86_64 or aarch64;</li>
- *   <li>{@code long f(long, long, long, long, long, long)}, errno captured: the libc functions
- *       that are not plain system calls (posix_spawnp and its attribute and file-action calls,
- *       strerror, setenv, unsetenv). Pointers are passed as their addresses, {@code int} and
- *       {@code short} arguments as {@code long}s (the callee reads the low bits; unused trailing
- *       arguments are ignored under the SysV x86-64 and AAPCS64 calling conventions), and an
- *       {@code int} result is the low 32 bits of the {@code long} returned.</li>
+ *   <li>{@code syscall(2)}: every system call jinit makes (getpid, getpgid, kill, wait4, waitid,
+ *       prctl, ioctl, openat, read, write, close, rt_sigprocmask, signalfd4, madvise, execve,
+ *       exit_group), with the kernel's call numbers for x86_64 or aarch64;</li>
+ *   <li>the libc functions that are not plain system calls (posix_spawnp and its attribute and
+ *       file-action calls, strerror, setenv, unsetenv, malloc_trim), with their (at most 6)
+ *       arguments first and a seventh {@code long} 0 they never read. Under the SysV x86-64 and
+ *       the Linux AAPCS64 calling conventions integer variadic arguments are passed exactly as
+ *       named ones (x86-64 also sets {@code %al}, the number of vector registers used, to 0,
+ *       which a non-variadic callee ignores), and arguments beyond the callee's are left unread
+ *       (the 7th is on the caller-cleaned stack on x86-64, in a register on aarch64). Pointers are
+ *       passed as their addresses, {@code int} and {@code short} arguments as {@code long}s (the
+ *       callee reads the low bits), and an {@code int} result is the low 32 bits of the
+ *       {@code long} returned.</li>
  * </ul>
  *
  * <p>Calls that fail throw {@link PosixException} with the function's name (the libc name the
@@ -136,7 +140,7 @@ public final class Libc {
         static final long MADVISE = X86_64 ? 28 : 233;
     }
 
-    // The two downcall handles: made on first use (a holder class is initialised when first
+    // The one downcall handle: made on first use (its holder class is initialised when first
     // touched), never in Libc's own static initialiser.
 
     /** {@code long syscall(long, ...)}: (address, capture, 7 longs) → long. */
@@ -145,13 +149,6 @@ public final class Libc {
         static final MethodHandle HANDLE = LINKER.downcallHandle(
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
                 Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-    }
-
-    /** {@code long f(long × 6)}: (address, capture, 6 longs) → long, for libc functions. */
-    private static final class Fn {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                Linker.Option.captureCallState("errno"));
     }
 
     /** libc symbols of {@code posix_spawnp(3)} and its attributes, looked up on first spawn. */
@@ -214,7 +211,9 @@ public final class Libc {
     /** One libc function call: up to 6 integer or pointer arguments, the rest 0. */
     private static long fn(MemorySegment function, MemorySegment capture, long a0, long a1, long a2, long a3, long a4, long a5) {
         try {
-            return (long) Fn.HANDLE.invokeExact(function, capture, a0, a1, a2, a3, a4, a5);
+            // the syscall shape's handle: a0..a5 go where syscall's number and first five
+            // arguments go, the seventh long (0) is an extra argument the callee never reads
+            return (long) Sys.HANDLE.invokeExact(function, capture, a0, a1, a2, a3, a4, a5, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
