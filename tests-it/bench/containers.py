@@ -215,6 +215,21 @@ class Containers:
         tag = re.sub(r"[^a-z0-9]+", "-", c["label"].lower()).strip("-")[:30] + f"-{self.n}"
         return Container(self, c, tag, extra, self.svc[services] if services else None, command, start)
 
+    def held(self, c, extra, services="sleep", timeout_s=60):
+        """Starts a container of c with 3 services, waits until they run, then --hold seconds.
+
+        Returns (container, seconds until up or None, running, exit code); the caller closes it."""
+        k = self.new(c, extra, services)
+        try:
+            up = k.wait_services("sleep", 3, timeout_s)
+            if up is not None:
+                time.sleep(self.a.hold)
+            running, code, _ = k.state()
+        except BaseException:
+            k.close()
+            raise
+        return k, up, running, code
+
     def rounds(self, n):
         """n rounds of every contender, the order rotated by one each round."""
         for r in range(n):
@@ -291,12 +306,8 @@ class Containers:
         for limit in self.a.memory:
             for r, c in self.rounds(self.a.reps_memory):
                 log(f"7. --memory {limit}: {c['label']} (round {r + 1}/{self.a.reps_memory})")
-                k = self.new(c, ["--memory", limit, "--memory-swap", limit])
+                k, up, running, code = self.held(c, ["--memory", limit, "--memory-swap", limit])
                 try:
-                    up = k.wait_services("sleep", 3, 60)
-                    if up is not None:
-                        time.sleep(self.a.hold)
-                    running, code, _ = k.state()
                     n = k.count("sleep") if running else 0
                     ok = up is not None and running and n == 3
                     what = ("ok" if ok else f"exit {code}" + (" at boot" if up is None else "") if not running
@@ -313,11 +324,8 @@ class Containers:
         for r, c in self.rounds(self.a.reps_oom):
             log(f"7. OOM --memory {limit}, 3 services holding 14 MB: {c['label']} (round {r + 1}/{self.a.reps_oom})")
             mark = dmesg_len()
-            k = self.new(c, ["--memory", limit, "--memory-swap", limit], services="hold14")
+            k, _, running, code = self.held(c, ["--memory", limit, "--memory-swap", limit], services="hold14")
             try:
-                k.wait_services("sleep", 3, 60)
-                time.sleep(self.a.hold)
-                running, code, _ = k.state()
                 dds = k.count("dd") if running else 0
                 victims = dmesg_ooms(k.id, mark)
                 self.res[c["label"]].setdefault("oom", []).append({
@@ -331,12 +339,8 @@ class Containers:
         limit = self.a.pids_limit
         for r, c in self.rounds(self.a.reps_memory):
             log(f"7. --pids-limit {limit}: {c['label']} (round {r + 1}/{self.a.reps_memory})")
-            k = self.new(c, ["--pids-limit", str(limit)])
+            k, up, running, code = self.held(c, ["--pids-limit", str(limit)], timeout_s=20)
             try:
-                up = k.wait_services("sleep", 3, 20)
-                if up is not None:
-                    time.sleep(self.a.hold)
-                running, code, _ = k.state()
                 n = k.count("sleep") if running else 0
                 cur = k.read_cgroup("pids", "pids.current")
                 stop_ms, stop_code = None, code

@@ -56,7 +56,9 @@ public final class InitProcess {
      */
     public static int releaseMemory(Path proc) throws IOException {
         Libc.mallocTrim();
-        List<long[]> ranges = new ArrayList<>();
+        // {start, length} of each read-only file mapping: the JVM's own (libjvm.so, then the
+        // AOT cache) last, since the calls before run in them
+        List<long[]> others = new ArrayList<>(), aot = new ArrayList<>(), jvm = new ArrayList<>();
         for (String line : Files.readAllLines(proc.resolve("self/maps"))) {
             // START-END PERMS OFFSET DEV INODE PATH; a file mapping's path starts with '/'
             String[] f = line.split(" +", 6);
@@ -64,15 +66,15 @@ public final class InitProcess {
             int dash = f[0].indexOf('-');
             long start = Long.parseUnsignedLong(f[0], 0, dash, 16);
             long end = Long.parseUnsignedLong(f[0], dash + 1, f[0].length(), 16);
-            long order = f[5].endsWith("/libjvm.so") ? 2 : f[5].endsWith(".aot") ? 1 : 0;
-            ranges.add(new long[] {order, start, end - start});
+            (f[5].endsWith("/libjvm.so") ? jvm : f[5].endsWith(".aot") ? aot : others).add(new long[] {start, end - start});
         }
-        ranges.sort((a, b) -> Long.compare(a[0], b[0]));
-        long[] starts = new long[ranges.size()];
-        long[] lengths = new long[ranges.size()];
+        others.addAll(aot);
+        others.addAll(jvm);
+        long[] starts = new long[others.size()];
+        long[] lengths = new long[others.size()];
         for (int i = 0; i < starts.length; i++) {
-            starts[i] = ranges.get(i)[1];
-            lengths[i] = ranges.get(i)[2];
+            starts[i] = others.get(i)[0];
+            lengths[i] = others.get(i)[1];
         }
         try {
             // without read-around, a page used again later brings back itself, not the 32 around it

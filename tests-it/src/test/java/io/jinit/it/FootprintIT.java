@@ -40,7 +40,7 @@ class FootprintIT {
         try (MyInitContainer c = withThreeServices(It.myInit(It.BASE))
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                         .withMemory(48L << 20).withMemorySwap(48L << 20))
-                .withMyInitCommand("--", "sh", "-c", "sleep 2; tail /dev/zero; echo \"allocator status $?\"; exit 3")
+                .withMyInitCommand("--", "sh", "-c", "sleep 3; tail /dev/zero; echo \"allocator status $?\"; exit 3")
                 .expectingExit()) {
             c.start();
             int status = c.awaitExit(Duration.ofSeconds(120));
