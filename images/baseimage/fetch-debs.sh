@@ -25,6 +25,9 @@
 #   JINIT_CACHE_DIR      cache dir (default /var/cache/jinit; the empty string: a directory
 #                        under ${TMPDIR:-/var/tmp} that is not reused by a later run)
 #   JINIT_DEBIAN_MIRROR  mirror URL (default: the layer's io.jinit.rootfs.mirror label)
+#   JINIT_DEBS_PACKAGES  other packages than the baseimage's (space-separated; the benchmark's
+#                        Python image uses it for python3), cached under JINIT_DEBS_NAME
+#   JINIT_DEBS_NAME      the cache directory's prefix (default baseimage-debs)
 set -euo pipefail
 
 # The packages the baseimage installs (their dependencies come along):
@@ -33,6 +36,9 @@ set -euo pipefail
 #   logrotate        run daily by cron, rotates the syslog files
 #   openssh-server   sshd, a runit service disabled by a `down` file
 PACKAGES=(syslog-ng-core cron logrotate openssh-server)
+if [ -n "${JINIT_DEBS_PACKAGES:-}" ]; then read -r -a PACKAGES <<< "$JINIT_DEBS_PACKAGES"; fi
+name=${JINIT_DEBS_NAME:-baseimage-debs}
+case $name in ''|*[!A-Za-z0-9._-]*) echo "fetch-debs: JINIT_DEBS_NAME='$name': letters, digits, . _ - only" >&2; exit 2 ;; esac
 
 rootfs_image=${JINIT_ROOTFS_IMAGE:-jinit/debian-rootfs:bookworm}
 cache_dir=${JINIT_CACHE_DIR-/var/cache/jinit}
@@ -59,9 +65,9 @@ mirror=${mirror:-http://deb.debian.org/debian}
 
 key=$(printf '%s\n' "$rootfs_key" "${PACKAGES[*]}" | sha256sum | cut -c1-12)
 if [ -n "$cache_dir" ]; then
-  dir=$cache_dir/baseimage-debs-$key
+  dir=$cache_dir/$name-$key
 else
-  dir=${TMPDIR:-/var/tmp}/jinit-baseimage-debs-$key-$$
+  dir=${TMPDIR:-/var/tmp}/jinit-$name-$key-$$
 fi
 
 if [ "$force" -eq 0 ] && [ -s "$dir/Packages" ]; then
@@ -142,7 +148,7 @@ printf '%s\n' "rootfs_image=$rootfs_image" "rootfs_key=$rootfs_key" "mirror=$mir
 mv "$tmp/Packages.new" "$tmp/Packages"
 
 if [ -n "$cache_dir" ]; then
-  for old in "$cache_dir"/baseimage-debs-*; do
+  for old in "$cache_dir/$name"-*; do
     case $old in "$dir"|*.tmp.*) continue ;; esac
     [ ! -d "$old" ] || { say "removing the stale $old"; rm -rf "$old"; }
   done

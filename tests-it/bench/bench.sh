@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # jinit benchmark (issues 5 and 10): boot, memory, reaping, shutdown and size of the jinit
 # runtime image, beside phusion's Python my_init, tini, dumb-init and a hello-world JVM floor
-# from the same image, in one run, alternating the contenders; and where a boot's milliseconds go. Prints a Markdown report on stdout (progress on stderr).
+# from the same image, in one run, alternating the contenders; and where a boot's milliseconds go;
+# and (issue 17) PID 1's footprint in real containers beside the Python my_init in a container of
+# the same Debian layer. Prints a Markdown report on stdout (progress on stderr).
 # See tests-it/bench/README.md for what each number means.
 #
 # Usage: tests-it/bench/bench.sh [--runs N] [--idle SECONDS] [--zombies N] [--image DIR]
+#                                [--jinit-image [LABEL=]TAG]... [--containers-only | --no-containers]
 #                                [--out FILE] [--quick] [--keep]
 # Environment: JINIT_PHUSION_MY_INIT=PATH  phusion's Python my_init (default: found as
 #   shared/reference/phusion-my_init/my_init next to the repository or one of its parents).
@@ -14,6 +17,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
 runs=21 idle=60 zombies=5000 services=10 image="" out="" keep=0 warmup=1 timeout=30
+host=1 containers=1 jinit_images=() quick=0
 
 usage() {
   cat <<EOF
@@ -23,7 +27,12 @@ Usage: $0 [options]
   --zombies N     size of the zombie burst (default 5000)
   --image DIR     runtime image to measure (default: REPO/target/image, built if missing)
   --out FILE      also write the Markdown report to FILE
-  --quick         smoke test: --runs 3 --idle 5
+  --jinit-image [LABEL=]TAG  a jinit/base image for section 7 (containers), repeatable, e.g.
+                  --jinit-image before=jinit/base:latest --jinit-image after=jinit/base:mine
+                  (default: \$JINIT_IMAGE, else jinit/base:latest)
+  --containers-only  only section 7 (containers): skips the host sections 1-6
+  --no-containers    only the host sections 1-6
+  --quick         smoke test: --runs 3 --idle 5, and one container per case in section 7
   --keep          keep the work directory (logs of every run) instead of deleting it
   -h, --help      this help
 Needs root (PID namespaces), x86_64/aarch64 Linux, and installs with apt-get whatever of
@@ -40,7 +49,10 @@ while [ $# -gt 0 ]; do
     --zombies) zombies=$2; shift 2 ;;
     --image) image=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    --quick) runs=3; idle=5; shift ;;
+    --quick) runs=3; idle=5; quick=1; shift ;;
+    --jinit-image) jinit_images+=("$2"); shift 2 ;;
+    --containers-only) host=0; shift ;;
+    --no-containers) containers=0; shift ;;
     --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -48,7 +60,8 @@ while [ $# -gt 0 ]; do
 done
 case $runs in ''|*[!0-9]*) echo "bench.sh: --runs needs a number" >&2; exit 2 ;; esac
 [ "$runs" -ge 1 ] || { echo "bench.sh: --runs must be >= 1" >&2; exit 2; }
-[ "$runs" -ge 15 ] || echo "bench.sh: note: $runs runs per contender (the issue asks for >= 15)" >&2
+[ "$host" = 1 ] || [ "$containers" = 1 ] || { echo "bench.sh: --containers-only and --no-containers leave nothing to measure" >&2; exit 2; }
+[ "$host" = 0 ] || [ "$runs" -ge 15 ] || echo "bench.sh: note: $runs runs per contender (the issue asks for >= 15)" >&2
 
 say() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 die() { echo "bench.sh: $*" >&2; exit 1; }
@@ -57,13 +70,15 @@ die() { echo "bench.sh: $*" >&2; exit 1; }
 
 # ---- tools (Debian packages), installed only when missing
 need=()
+command -v python3 >/dev/null || need+=(python3)
+if [ "$host" = 1 ]; then
 command -v tini >/dev/null || need+=(tini)
 command -v dumb-init >/dev/null || need+=(dumb-init)
 command -v runsvdir >/dev/null || need+=(runit)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
-command -v python3 >/dev/null || need+=(python3)
 command -v unshare >/dev/null || need+=(util-linux)
 command -v strace >/dev/null || need+=(strace)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]} (apt-get)"
   command -v apt-get >/dev/null || die "missing ${need[*]} and no apt-get to install them"
@@ -80,6 +95,7 @@ find_jdk() {
   done
   return 1
 }
+if [ "$host" = 1 ]; then
 jdk=$(find_jdk) || die "no JDK 25 found (set JAVA_HOME to a JDK 25)"
 export JAVA_HOME=$jdk PATH=$jdk/bin:$PATH
 
@@ -93,6 +109,7 @@ if [ -z "$image" ]; then
 fi
 image=$(cd "$image" && pwd)
 [ -x "$image/bin/my_init" ] && [ -x "$image/bin/java" ] || die "$image is not a jinit runtime image"
+fi
 
 # ---- phusion's Python my_init (the comparator; never copied into this repository)
 find_phusion() {
@@ -128,6 +145,36 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# ---- section 7: the images of the containers (issue 17)
+python_image=""
+if [ "$containers" = 1 ]; then
+  command -v docker >/dev/null && docker info >/dev/null 2>&1 || die "section 7 needs a running Docker (images/docker-up.sh), or pass --no-containers"
+  [ ${#jinit_images[@]} -gt 0 ] || jinit_images=("jinit=${JINIT_IMAGE:-jinit/base:latest}")
+  for spec in "${jinit_images[@]}"; do
+    tag=${spec#*=}
+    docker image inspect "$tag" >/dev/null 2>&1 || die "no image $tag: build it with images/build.sh (JINIT_IMAGE=$tag)"
+  done
+  rootfs=${JINIT_ROOTFS_IMAGE:-jinit/debian-rootfs:bookworm}
+  docker image inspect "$rootfs" >/dev/null 2>&1 || die "no Debian layer $rootfs: run images/rootfs.sh (or images/build.sh)"
+  if [ -n "$phusion" ]; then
+    # the Python my_init's image: the same layer + python3 from a local apt repository
+    debs=$(JINIT_DEBS_PACKAGES=python3 JINIT_DEBS_NAME=bench-python-debs JINIT_ROOTFS_IMAGE=$rootfs \
+      "$repo/images/baseimage/fetch-debs.sh") || die "downloading python3 for the Python my_init's image failed"
+    python_image=jinit-bench/python-my_init:$(printf '%s\n' "$debs" "$(docker image inspect -f '{{.Id}}' "$rootfs")" \
+      "$(sha256sum "$here/python-image/Dockerfile")" | sha256sum | cut -c1-12)
+    if ! docker image inspect "$python_image" >/dev/null 2>&1; then
+      say "building $python_image (FROM $rootfs + python3)"
+      ctx=$work/python-image
+      mkdir -p "$ctx"
+      cp "$here/python-image/Dockerfile" "$ctx/"
+      cp -a "$debs" "$ctx/debs"
+      DOCKER_BUILDKIT=0 docker build -q --network=none --build-arg BASE_IMAGE="$rootfs" -t "$python_image" "$ctx" >&2 \
+        || die "building $python_image failed"
+    fi
+  fi
+fi
+
+if [ "$host" = 1 ]; then
 # ---- helpers built at bench time
 say "compiling zburst, measure (gcc) and the JVM floor (javac, jar)"
 gcc -O2 -Wall -o "$work/zburst" "$here/zburst.c"
@@ -165,19 +212,42 @@ machine=(
 margs=()
 for m in "${machine[@]}"; do margs+=(--machine "$m"); done
 
-say "measuring (runs=$runs idle=${idle}s zombies=$zombies services=$services) in $work"
+fi
+
+# the measurement cores run in the background: bash runs traps only between commands, wait is
+# interruptible, and the core gets the signal too, so that it removes whatever it started
+# (namespaces, containers) before the work directory goes away.
+core() {
+  "$@" &
+  py=$!
+  trap 'kill -TERM $py 2>/dev/null; wait $py; exit 143' TERM
+  trap 'kill -TERM $py 2>/dev/null; wait $py; exit 130' INT
+  wait $py
+}
+[ -z "$out" ] || : > "$out"
+rc=0
 set +e
-python3 "$here/bench.py" --image "$image" --workdir "$work" --floor-jar "$work/floor.jar" \
+if [ "$host" = 1 ]; then
+say "measuring (runs=$runs idle=${idle}s zombies=$zombies services=$services) in $work"
+core python3 "$here/bench.py" --image "$image" --workdir "$work" --floor-jar "$work/floor.jar" \
   --floor-aot "$work/floor.aot" --zburst "$work/zburst" --measure "$work/measure" --root-template "$tpl" --env-root "$envroot" \
   --services "$services" --runs "$runs" --warmup "$warmup" --idle "$idle" --zombies "$zombies" \
-  --timeout "$timeout" --phusion-my-init "$phusion" --phusion-missing "$phusion_missing" --load-start "$(cut -d' ' -f1-3 /proc/loadavg)" "${margs[@]}" ${out:+--out "$out"} &
-py=$!
-# bash runs traps only between commands: wait is interruptible, and the measurement core gets
-# the signal too, so that it kills whatever it started before the work directory goes away.
-trap 'kill -TERM $py 2>/dev/null; wait $py; exit 143' TERM
-trap 'kill -TERM $py 2>/dev/null; wait $py; exit 130' INT
-wait $py
+  --timeout "$timeout" --phusion-my-init "$phusion" --phusion-missing "$phusion_missing" --load-start "$(cut -d' ' -f1-3 /proc/loadavg)" "${margs[@]}" ${out:+--out "$out"}
 rc=$?
+fi
+if [ "$containers" = 1 ] && [ "$rc" = 0 ]; then
+  cargs=(--workdir "$work")
+  for spec in "${jinit_images[@]}"; do cargs+=(--jinit-image "$spec"); done
+  if [ -n "$python_image" ]; then
+    cargs+=(--python-image "$python_image" --phusion-my-init "$phusion")
+  else
+    say "section 7 without the Python my_init: $phusion_missing"
+  fi
+  [ "$quick" = 0 ] || cargs+=(--idle 5 --window 10 --reps 1 --reps-cpus 2 --reps-memory 1 --reps-oom 1 --hold 3)
+  say "7. containers: ${jinit_images[*]}${python_image:+ and $python_image}"
+  core python3 "$here/containers.py" "${cargs[@]}" ${out:+--append "$out"}
+  rc=$?
+fi
 set -e
 if [ "$rc" != 0 ]; then keep=1; say "FAILED (exit $rc); the logs of every run are in $work"; fi
 exit "$rc"

@@ -58,10 +58,11 @@ if [ "${JINIT_AOT:-1}" != 0 ]; then
   else
     jail=() killall=(--no-kill-all-on-exit)
   fi
-  # trained through the launcher itself, so that the cache holds what a real boot loads
+  # trained through the launcher itself, so that the cache holds what a real boot loads; the
+  # main command runs past the 1 s after which the init pages out its memory (boot/Phase.Main)
   "$image/lib/launch/install" "$image" "-XX:AOTCacheOutput=$image/lib/jinit.aot -Xlog:aot=error -Djinit.aot.training=true"
   "${jail[@]}" "$image/bin/my_init" \
-    --root "$train" --skip-runit "${killall[@]}" -- /bin/sh -c 'sleep 0.1' 2> "$target/aot-training.log" \
+    --root "$train" --skip-runit "${killall[@]}" -- /bin/sh -c 'sleep 1.2' 2> "$target/aot-training.log" \
     || { echo "AOT training run failed:"; cat "$target/aot-training.log"; exit 1; }
   rm -rf "$train"
   [ -s "$image/lib/jinit.aot" ] || { echo "AOT training wrote no cache:"; cat "$target/aot-training.log"; exit 1; }

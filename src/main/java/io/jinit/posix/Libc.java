@@ -23,24 +23,28 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * ({@link Linker.Option#captureCallState}). The only class of jinit that touches
  * {@code java.lang.foreign}'s linker.
  *
- * <p><b>Two downcall shapes for everything.</b> The JDK spins a stub class (and a few dozen
+ * <p><b>One downcall shape for everything.</b> The JDK spins a stub class (and a few dozen
  * LambdaForms) per distinct function descriptor + linker options, and none of them can come
  * from the AOT cache; a boot that used one descriptor per function spun 17 stubs and ~160
- * hidden classes (≈ 100 ms). So every call goes through one of two address-less handles, each
- * made on first use (holder classes, lazy class initialisation), with the target's address as
- * the first argument:
+ * hidden classes (≈ 100 ms), one with two shapes spun 2. So every call goes through one
+ * address-less handle, made on first use (a holder class, lazy class initialisation), with the
+ * target's address as the first argument: {@code long f(long, ...)}, called with 7
+ * {@code long}s, variadic after the first ({@link Linker.Option#firstVariadicArg}), errno
+ * captured. It serves
  * <ul>
- *   <li>{@code long syscall(long number, ...)} ({@code syscall(2)}), called with 7 {@code long}s,
- *       variadic after the first ({@link Linker.Option#firstVariadicArg}), errno captured: every
- *       system call jinit makes (getpid, getpgid, kill, wait4, waitid, prctl,
- *       ioctl, openat, read, write, close, rt_sigprocmask, signalfd4, execve, exit_group), with the kernel's call
- *       numbers for x86_64 or aarch64;</li>
- *   <li>{@code long f(long, long, long, long, long, long)}, errno captured: the libc functions
- *       that are not plain system calls (posix_spawnp and its attribute and file-action calls,
- *       strerror, setenv, unsetenv). Pointers are passed as their addresses, {@code int} and
- *       {@code short} arguments as {@code long}s (the callee reads the low bits; unused trailing
- *       arguments are ignored under the SysV x86-64 and AAPCS64 calling conventions), and an
- *       {@code int} result is the low 32 bits of the {@code long} returned.</li>
+ *   <li>{@code syscall(2)}: every system call jinit makes (getpid, getpgid, kill, wait4, waitid,
+ *       prctl, ioctl, openat, read, write, close, rt_sigprocmask, signalfd4, madvise, execve,
+ *       exit_group), with the kernel's call numbers for x86_64 or aarch64;</li>
+ *   <li>the libc functions that are not plain system calls (posix_spawnp and its attribute and
+ *       file-action calls, strerror, setenv, unsetenv, malloc_trim), with their (at most 6)
+ *       arguments first and a seventh {@code long} 0 they never read. Under the SysV x86-64 and
+ *       the Linux AAPCS64 calling conventions integer variadic arguments are passed exactly as
+ *       named ones (x86-64 also sets {@code %al}, the number of vector registers used, to 0,
+ *       which a non-variadic callee ignores), and arguments beyond the callee's are left unread
+ *       (the 7th is on the caller-cleaned stack on x86-64, in a register on aarch64). Pointers are
+ *       passed as their addresses, {@code int} and {@code short} arguments as {@code long}s (the
+ *       callee reads the low bits), and an {@code int} result is the low 32 bits of the
+ *       {@code long} returned.</li>
  * </ul>
  *
  * <p>Calls that fail throw {@link PosixException} with the function's name (the libc name the
@@ -151,9 +155,10 @@ public final class Libc {
         static final long MMAP = X86_64 ? 9 : 222;
         static final long MPROTECT = X86_64 ? 10 : 226;
         static final long GETUID = X86_64 ? 102 : 174;
+        static final long MADVISE = X86_64 ? 28 : 233;
     }
 
-    // The two downcall handles: made on first use (a holder class is initialised when first
+    // The one downcall handle: made on first use (its holder class is initialised when first
     // touched), never in Libc's own static initialiser.
 
     /** {@code long syscall(long, ...)}: (address, capture, 7 longs) → long. */
@@ -162,13 +167,6 @@ public final class Libc {
         static final MethodHandle HANDLE = LINKER.downcallHandle(
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
                 Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-    }
-
-    /** {@code long f(long × 6)}: (address, capture, 6 longs) → long, for libc functions. */
-    private static final class Fn {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                Linker.Option.captureCallState("errno"));
     }
 
     /** libc symbols of {@code posix_spawnp(3)} and its attributes, looked up on first spawn. */
@@ -190,6 +188,11 @@ public final class Libc {
         static final MemorySegment ADDCLOSE = symbol("posix_spawn_file_actions_addclose");
         static final MemorySegment ADDOPEN = symbol("posix_spawn_file_actions_addopen");
         static final MemorySegment ADDTCSETPGRP = symbol("posix_spawn_file_actions_addtcsetpgrp_np");
+    }
+
+    /** libc symbol of {@code malloc_trim(3)}, looked up on first use. */
+    private static final class Malloc {
+        static final MemorySegment TRIM = symbol("malloc_trim");
     }
 
     /** libc symbols: strerror, setenv, unsetenv. */
@@ -227,7 +230,9 @@ public final class Libc {
     /** One libc function call: up to 6 integer or pointer arguments, the rest 0. */
     private static long fn(MemorySegment function, MemorySegment capture, long a0, long a1, long a2, long a3, long a4, long a5) {
         try {
-            return (long) Fn.HANDLE.invokeExact(function, capture, a0, a1, a2, a3, a4, a5);
+            // the syscall shape's handle: a0..a5 go where syscall's number and first five
+            // arguments go, the seventh long (0) is an extra argument the callee never reads
+            return (long) Sys.HANDLE.invokeExact(function, capture, a0, a1, a2, a3, a4, a5, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -343,6 +348,53 @@ public final class Libc {
         MemorySegment area = MemorySegment.ofAddress(argStart).reinterpret(size);
         MemorySegment.copy(content, 0, area, JAVA_BYTE, 0, content.length);
         area.asSlice(content.length).fill((byte) 0);
+    }
+
+    /** {@code madvise(2)} advice: reclaim the range's pages now (Linux >= 5.4; EINVAL before). */
+    public static final int MADV_PAGEOUT = 21;
+    /** {@code madvise(2)} advice: pages are used in random order, so a fault reads no pages around it. */
+    public static final int MADV_RANDOM = 1;
+
+    /**
+     * Advises the kernel about ranges of this process's memory ({@code madvise(2)}, once per
+     * range, in the order given, with nothing allocated between the calls). With
+     * {@link #MADV_PAGEOUT} the kernel reclaims each range's pages at once: clean file pages that
+     * no other process maps leave the resident set (they are read again on the next access);
+     * pages others map too, and anonymous pages without swap, stay.
+     *
+     * @param starts  start of each range, page-aligned (virtual addresses of this process)
+     * @param lengths length of each range in bytes ({@code lengths.length == starts.length})
+     * @param advice  e.g. {@link #MADV_PAGEOUT}
+     * @return how many ranges the kernel took the advice for; the others failed with ENOMEM (not
+     *     mapped any more), EINVAL (locked or special pages) or EAGAIN, and are skipped
+     * @throws PosixException {@code madvise} with EINVAL when the first range fails with it:
+     *     the kernel does not know the advice ({@code MADV_PAGEOUT} needs Linux 5.4)
+     */
+    public static int madvise(long[] starts, long[] lengths, int advice) {
+        int advised = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            for (int i = 0; i < starts.length; i++) {
+                if (sys(cs, Nr.MADVISE, starts[i], lengths[i], advice, 0, 0, 0) == 0) {
+                    advised++;
+                } else if (i == 0 && errno(cs) == Errno.EINVAL) {
+                    throw new PosixException("madvise", Errno.EINVAL);
+                }
+            }
+        }
+        return advised;
+    }
+
+    /**
+     * Gives the free memory at the top of glibc's heap and inside its arenas back to the kernel
+     * ({@code malloc_trim(3)} with pad 0). Never fails.
+     *
+     * @return true when some memory was released
+     */
+    public static boolean mallocTrim() {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) fn(Malloc.TRIM, arena.allocate(CAPTURE_LAYOUT), 0, 0, 0, 0, 0, 0) != 0;
+        }
     }
 
     /** @return true if the fd is a terminal ({@code isatty(3)}) */

@@ -192,6 +192,53 @@ public final class InitProcess {
     }
 
     /**
+     * Gives memory the init no longer needs after its boot back to the kernel, so that the init
+     * is not the largest process of a memory-limited container (the OOM killer ranks processes
+     * by resident anonymous + file pages, README "Performance"): glibc's free heap
+     * ({@code malloc_trim(3)}), then {@code madvise(2)} {@code MADV_PAGEOUT} on every read-only
+     * file mapping of this process (the JVM's libraries, the AOT cache's read-only part, the
+     * module image): clean pages that no other process maps leave the resident set and are read
+     * again, from the page cache or the disk, only when used. Anonymous pages stay (no swap).
+     * The JVM's own mappings go last ({@code libjvm.so}, then the AOT cache), since the calls
+     * before run in them; every mapping is first marked {@code MADV_RANDOM}, so that a page the
+     * init uses again later is read back alone, without the read-around of a normal fault. Best effort: on a kernel older than 5.4 nothing is paged out.
+     *
+     * @param proc the proc file system's mount point ({@code /proc})
+     * @return the number of mappings paged out
+     * @throws IOException when {@code PROC/self/maps} cannot be read
+     */
+    public static int releaseMemory(Path proc) throws IOException {
+        Libc.mallocTrim();
+        // {start, length} of each read-only file mapping: the JVM's own (libjvm.so, then the
+        // AOT cache) last, since the calls before run in them
+        List<long[]> others = new ArrayList<>(), aot = new ArrayList<>(), jvm = new ArrayList<>();
+        for (String line : Files.readAllLines(proc.resolve("self/maps"))) {
+            // START-END PERMS OFFSET DEV INODE PATH; a file mapping's path starts with '/'
+            String[] f = line.split(" +", 6);
+            if (f.length < 6 || !f[5].startsWith("/") || f[1].indexOf('w') >= 0) continue;
+            int dash = f[0].indexOf('-');
+            long start = Long.parseUnsignedLong(f[0], 0, dash, 16);
+            long end = Long.parseUnsignedLong(f[0], dash + 1, f[0].length(), 16);
+            (f[5].endsWith("/libjvm.so") ? jvm : f[5].endsWith(".aot") ? aot : others).add(new long[] {start, end - start});
+        }
+        others.addAll(aot);
+        others.addAll(jvm);
+        long[] starts = new long[others.size()];
+        long[] lengths = new long[others.size()];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = others.get(i)[0];
+            lengths[i] = others.get(i)[1];
+        }
+        try {
+            // without read-around, a page used again later brings back itself, not the 32 around it
+            Libc.madvise(starts, lengths, Libc.MADV_RANDOM);
+            return Libc.madvise(starts, lengths, Libc.MADV_PAGEOUT);
+        } catch (PosixException e) {
+            return 0; // EINVAL: a kernel without MADV_PAGEOUT
+        }
+    }
+
+    /**
      * This process's environment, read from libc's {@code environ(7)}, bytes kept
      * ({@link RawStrings}): name → value in the kernel's order; an entry without {@code =} is left
      * out, and of a name given twice the first wins.
