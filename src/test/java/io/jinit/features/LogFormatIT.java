@@ -30,7 +30,8 @@ class LogFormatIT {
         return Init.in(root).asPid1().args("-v");
     }
 
-    private static final String[] MAIN = {"--", "sh", "-c", "sleep 1; exit 3"};
+    /** Runs 2 s: past the init's page-out 1 s after the start, in every run alike. */
+    private static final String[] MAIN = {"--", "sh", "-c", "sleep 2; exit 3"};
 
     private static List<Map<String, Object>> parse(Result r) throws Exception {
         List<Map<String, Object>> events = new ArrayList<>();
@@ -57,13 +58,13 @@ class LogFormatIT {
 
         Map<String, Object> start = event(events, "main.start");
         assertThat(start.get("phase")).isEqualTo("main");
-        assertThat(start.get("argv")).isEqualTo(List.of("sh", "-c", "sleep 1; exit 3"));
+        assertThat(start.get("argv")).isEqualTo(List.of("sh", "-c", "sleep 2; exit 3"));
         Map<String, Object> started = event(events, "main.started");
         assertThat(started.get("pid")).isInstanceOf(Integer.class);
         Map<String, Object> exited = event(events, "main.exited");
         assertThat(exited).containsEntry("status", 3).containsEntry("pid", started.get("pid")).containsEntry("level", "info");
         assertThat(exited.get("message")).isEqualTo("sh exited with status 3.");
-        assertThat(((Number) exited.get("duration_ms")).longValue()).as("the main command ran 1 s").isBetween(900L, 60_000L);
+        assertThat(((Number) exited.get("duration_ms")).longValue()).as("the main command ran 2 s").isBetween(1_900L, 60_000L);
         assertThat(event(events, "runit.started").get("pid")).isInstanceOf(Integer.class);
         assertThat(event(events, "killall.start").get("phase")).isEqualTo("exit");
     }
