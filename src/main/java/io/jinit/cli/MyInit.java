@@ -66,8 +66,8 @@ public final class MyInit {
         }
         System.out.flush();
         System.err.flush();
-        // _exit, not System.exit: HotSpot's exit would wait ~300 ms for the signalfd reader,
-        // which is always blocked in read(2) (and the reaper, when it waits for a child). The
+        // _exit, not System.exit: HotSpot's exit would wait ~300 ms for the event loop (SignalFd),
+        // which is always blocked in read(2). The
         // build's AOT training run (make-image.sh) needs the JVM's exit, which writes the cache.
         if (Boolean.getBoolean(AOT_TRAINING_PROPERTY)) System.exit(status);
         Libc.exitNow(status);

@@ -770,30 +770,15 @@ public final class Libc {
         }
     }
 
-    /**
-     * Reads one signal from a signalfd, blocking until one is pending (retries on EINTR).
-     *
-     * @param fd a descriptor from {@link #signalfd}
-     * @return the signal number ({@code ssi_signo})
-     */
-    public static int readSignal(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
-            MemorySegment info = arena.allocate(SIGNALFD_SIGINFO_SIZE, 8);
-            while (true) {
-                long n = sys(cs, Nr.READ, fd, info.address(), SIGNALFD_SIGINFO_SIZE, 0, 0, 0);
-                if (n == SIGNALFD_SIGINFO_SIZE) return info.get(JAVA_INT, 0);
-                if (n < 0 && errno(cs) == Errno.EINTR) continue;
-                throw new PosixException("read(signalfd)", n < 0 ? errno(cs) : Errno.EIO);
-            }
-        }
-    }
-
     /** The fields of a {@code struct signalfd_siginfo} ({@code signalfd(2)}) that the init looks at. */
     private static final StructLayout SIGNALFD_SIGINFO = MemoryLayout.structLayout(
             JAVA_INT.withName("ssi_signo"), JAVA_INT.withName("ssi_errno"), JAVA_INT.withName("ssi_code"),
             JAVA_INT.withName("ssi_pid"), MemoryLayout.paddingLayout(32), JAVA_LONG.withName("ssi_ptr"),
             MemoryLayout.paddingLayout(SIGNALFD_SIGINFO_SIZE - 56)).withName("signalfd_siginfo");
+    private static final long SSI_SIGNO = SIGNALFD_SIGINFO.byteOffset(MemoryLayout.PathElement.groupElement("ssi_signo"));
+    private static final long SSI_CODE = SIGNALFD_SIGINFO.byteOffset(MemoryLayout.PathElement.groupElement("ssi_code"));
+    private static final long SSI_PID = SIGNALFD_SIGINFO.byteOffset(MemoryLayout.PathElement.groupElement("ssi_pid"));
+    private static final long SSI_PTR = SIGNALFD_SIGINFO.byteOffset(MemoryLayout.PathElement.groupElement("ssi_ptr"));
 
     /**
      * One signal as a signalfd reports it.
@@ -820,8 +805,8 @@ public final class Libc {
             while (true) {
                 long n = sys(cs, Nr.READ, fd, info.address(), SIGNALFD_SIGINFO_SIZE, 0, 0, 0);
                 if (n == SIGNALFD_SIGINFO_SIZE) {
-                    return new SignalInfo(info.get(JAVA_INT, 0), info.get(JAVA_INT, 8), info.get(JAVA_INT, 12),
-                            info.get(JAVA_LONG, SIGNALFD_SIGINFO.byteOffset(MemoryLayout.PathElement.groupElement("ssi_ptr"))));
+                    return new SignalInfo(info.get(JAVA_INT, SSI_SIGNO), info.get(JAVA_INT, SSI_CODE),
+                            info.get(JAVA_INT, SSI_PID), info.get(JAVA_LONG, SSI_PTR));
                 }
                 if (n < 0 && errno(cs) == Errno.EINTR) continue;
                 throw new PosixException("read(signalfd)", n < 0 ? errno(cs) : Errno.EIO);

@@ -36,7 +36,7 @@ public final class InitProcess {
      * The fds this process was started with: every fd open now except the JVM's own (those that
      * name a file of the runtime image, {@code java.home}, e.g. {@code lib/modules}). Call it first
      * thing in {@code main}, before the init opens anything: children then get exactly these
-     * ({@link Reaper#start(List)}), as with phusion's my_init, and a descriptor that was closed
+     * ({@link Reaper#Reaper(List)}), as with phusion's my_init, and a descriptor that was closed
      * when the init started (a closed stdin the JVM's first open took) stays closed in them.
      *
      * @return the fds, ascending; {@code [0, 1, 2]} when {@code /proc/self/fd} cannot be read

@@ -58,13 +58,13 @@ public final class Reaper {
     private final AtomicInteger injectedFailures = new AtomicInteger();
     private volatile int injectedErrno;
 
+    /** The fds every child keeps (the ones the init was started with), ascending. */
+    private final List<Integer> keptDescriptors;
+
     /** A reaper with no child yet; the init's loop ({@link SignalFd}) drives it. */
     public Reaper() {
         this(Libc.SpawnOptions.STANDARD_DESCRIPTORS);
     }
-
-    /** The fds every child keeps (the ones the init was started with), ascending. */
-    private final List<Integer> keptDescriptors;
 
     /**
      * A reaper with no child yet, whose children keep exactly {@code keptDescriptors}.
