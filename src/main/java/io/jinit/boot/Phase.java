@@ -189,7 +189,7 @@ public sealed interface Phase {
             } else {
                 rt.log().debug("env.absent", "No " + rt.config().paths().env().directory() + ": no environment import or export.");
             }
-            if (rt.abort().isRequested()) return new KillAll(rt, Outcome.abortedRun());
+            if (rt.abort().isRequestedByNow()) return new KillAll(rt, Outcome.abortedRun());
             return new Startup(rt, env);
         }
     }
@@ -275,7 +275,7 @@ public sealed interface Phase {
         public Phase next() throws InterruptedException {
             rt.log().phase("runit");
             if (rt.config().skipRunit()) return new Main(rt, env, null);
-            if (rt.abort().isRequested()) return new KillAll(rt, Outcome.abortedRun());
+            if (rt.abort().isRequestedByNow()) return new KillAll(rt, Outcome.abortedRun());
             rt.log().info("runit.start", "Booting runit daemon...");
             ServiceTree.Layout layout = rt.config().paths().serviceTree().prepare();
             for (ServiceTree.Unsupervisable u : layout.unsupervisable()) {
@@ -351,7 +351,7 @@ public sealed interface Phase {
             Published.running(rt, runit != null);
             List<String> argv = rt.config().mainCommand();
             if (argv.isEmpty()) return runitOnly();
-            if (rt.abort().isRequested()) return shutdown(Outcome.abortedRun());
+            if (rt.abort().isRequestedByNow()) return shutdown(Outcome.abortedRun());
             rt.log().info("main.start", "Running " + String.join(" ", argv) + "...", "argv", argv);
             Command command = ControllingTerminal.inForeground() ? Command.of(argv, env).inForegroundOf(0)
                     : Command.of(argv, env).keepingTerminal();
@@ -539,7 +539,7 @@ public sealed interface Phase {
      * @return {@code outcome}, or the aborted outcome when an abort has been requested
      */
     private static Outcome settled(InitRuntime rt, Outcome outcome) {
-        return !outcome.aborted() && rt.abort().isRequested() ? Outcome.abortedRun() : outcome;
+        return !outcome.aborted() && rt.abort().isRequestedByNow() ? Outcome.abortedRun() : outcome;
     }
 
     /**

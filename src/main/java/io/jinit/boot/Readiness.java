@@ -99,7 +99,7 @@ final class Readiness {
      */
     private static boolean ready(InitRuntime rt, Map<String, String> env, Path service, long deadline)
             throws AbortedException, InterruptedException {
-        if (rt.abort().isRequested()) throw new AbortedException(rt.abort().signal().orElseThrow());
+        if (rt.abort().isRequestedByNow()) throw new AbortedException(rt.abort().signal().orElseThrow());
         if (!RunitServices.running(service)) return false;
         Path check = service.resolve("check");
         if (!Files.isRegularFile(check) || !Files.isExecutable(check)) return true;

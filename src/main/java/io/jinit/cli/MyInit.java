@@ -66,8 +66,8 @@ public final class MyInit {
         }
         System.out.flush();
         System.err.flush();
-        // _exit, not System.exit: HotSpot's exit would wait ~300 ms for the event loop (SignalFd),
-        // which is always blocked in read(2). The
+        // _exit, not System.exit: HotSpot's exit runs shutdown hooks and waits for threads to
+        // reach a safepoint, none of which an init that has reaped its last child needs. The
         // build's AOT training run (make-image.sh) needs the JVM's exit, which writes the cache.
         if (Boolean.getBoolean(AOT_TRAINING_PROPERTY)) System.exit(status);
         Libc.exitNow(status);
@@ -83,12 +83,13 @@ public final class MyInit {
         List<Integer> inherited = InitProcess.inheritedDescriptors();
         Abort abort = new Abort();
         AtomicReference<EventLog> logRef = new AtomicReference<>();
-        // The reaper lives until the JVM exits; the loop (SignalFd) reaps on each SIGCHLD.
+        // The reaper lives until the JVM exits; the loop (SignalFd), run by this thread whenever it
+        // waits, reaps on each SIGCHLD.
         Reaper reaper = new Reaper(inherited);
         SignalRouter router = new SignalRouter(abort, reaper, (signal, decision) -> received(logRef.get(), signal, decision));
         // Signals first. The launcher started this JVM with them blocked (and -Xrs): whatever
         // arrived since the container's exec is pending, and the signalfd reads it now.
-        String problem = SignalMode.adopt(router, line -> {
+        String problem = SignalMode.adopt(router, abort, line -> {
             EventLog log = logRef.get();
             if (log != null) log.warn("signal.error", line);
             else System.err.println("*** my_init: " + line);

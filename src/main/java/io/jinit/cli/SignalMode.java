@@ -3,6 +3,7 @@ package io.jinit.cli;
 import io.jinit.posix.Libc;
 import io.jinit.posix.PosixException;
 import io.jinit.bytes.RawStrings;
+import io.jinit.process.Abort;
 import io.jinit.process.SignalFd;
 import io.jinit.process.SignalRouter;
 
@@ -80,16 +81,18 @@ final class SignalMode {
 
     /**
      * Checks that every thread blocks the signals the init reads ({@link SignalFd#mask()}) and
-     * starts the loop that reads them.
+     * opens the loop that reads them, run by the calling thread whenever it waits
+     * ({@link Abort#runLoopWhileWaiting}).
      *
+     * @param abort  the init's one wait, which the calling thread runs the loop in
      * @param errors receives one line for each failure in the loop
-     * @return null when the signals are read from now on, else why not (then nothing was started)
+     * @return null when the signals are read from now on, else why not (then nothing was opened)
      */
-    static String adopt(SignalRouter router, Consumer<String> errors) {
+    static String adopt(SignalRouter router, Abort abort, Consumer<String> errors) {
         try {
             List<String> bad = SignalFd.threadsNotBlocking();
             if (!bad.isEmpty()) return "signals not blocked in every thread: " + String.join("; ", bad);
-            SignalFd.start(router, errors);
+            abort.runLoopWhileWaiting(SignalFd.open(router, errors));
             return null;
         } catch (IOException | PosixException e) {
             return e.getMessage();

@@ -17,6 +17,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The libc boundary: FFM downcalls into glibc, with {@code errno} captured at the call
@@ -33,7 +34,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * captured. It serves
  * <ul>
  *   <li>{@code syscall(2)}: every system call jinit makes (getpid, getpgid, kill, wait4, waitid,
- *       prctl, ioctl, openat, read, write, close, rt_sigprocmask, signalfd4, madvise, execve,
+ *       prctl, ioctl, openat, read, write, close, rt_sigprocmask, signalfd4, ppoll, madvise, execve,
  *       exit_group), with the kernel's call numbers for x86_64 or aarch64;</li>
  *   <li>the libc functions that are not plain system calls (posix_spawnp and its attribute and
  *       file-action calls, strerror, setenv, unsetenv, malloc_trim), with their (at most 6)
@@ -156,6 +157,7 @@ public final class Libc {
         static final long MPROTECT = X86_64 ? 10 : 226;
         static final long GETUID = X86_64 ? 102 : 174;
         static final long MADVISE = X86_64 ? 28 : 233;
+        static final long PPOLL = X86_64 ? 271 : 73;
     }
 
     // The one downcall handle: made on first use (its holder class is initialised when first
@@ -811,6 +813,54 @@ public final class Libc {
                 if (n < 0 && errno(cs) == Errno.EINTR) continue;
                 throw new PosixException("read(signalfd)", n < 0 ? errno(cs) : Errno.EIO);
             }
+        }
+    }
+
+    /** {@code struct pollfd} ({@code poll.h}): 8 bytes. */
+    private static final StructLayout POLLFD = MemoryLayout.structLayout(
+            JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents")).withName("pollfd");
+    private static final long POLLFD_FD = POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("fd"));
+    private static final long POLLFD_EVENTS = POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("events"));
+    private static final long POLLFD_REVENTS = POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("revents"));
+    /** {@code struct timespec} ({@code time.h}, 64-bit): seconds and nanoseconds, 16 bytes. */
+    private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
+            JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_nsec")).withName("timespec");
+    private static final long TV_SEC = TIMESPEC.byteOffset(MemoryLayout.PathElement.groupElement("tv_sec"));
+    private static final long TV_NSEC = TIMESPEC.byteOffset(MemoryLayout.PathElement.groupElement("tv_nsec"));
+    /** {@code poll(2)} event: there is data to read. */
+    private static final short POLLIN = 0x1;
+
+    /**
+     * Waits until {@code fd} has data to read or {@code timeoutNanos} has passed ({@code ppoll(2)}
+     * with no signal mask change; the kernel's call on both architectures, as aarch64 has no
+     * {@code poll}). A signal that interrupts the wait ends it early (EINTR): the caller looks again.
+     *
+     * @param fd           the descriptor, e.g. a signalfd
+     * @param timeoutNanos how long to wait at most, in ns; {@link Long#MAX_VALUE} for no limit, 0 to only look
+     * @return true when a read would not block (data, end of file or an error condition); false on
+     *     timeout or EINTR
+     * @throws PosixException from {@code ppoll(2)} (EBADF is reported in {@code revents}, not thrown)
+     */
+    public static boolean awaitReadable(int fd, long timeoutNanos) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment pfd = arena.allocate(POLLFD);
+            pfd.set(JAVA_INT, POLLFD_FD, fd);
+            pfd.set(JAVA_SHORT, POLLFD_EVENTS, POLLIN);
+            long timeout = 0;
+            if (timeoutNanos != Long.MAX_VALUE) {
+                MemorySegment ts = arena.allocate(TIMESPEC);
+                long t = Math.max(0, timeoutNanos);
+                ts.set(JAVA_LONG, TV_SEC, t / 1_000_000_000L);
+                ts.set(JAVA_LONG, TV_NSEC, t % 1_000_000_000L);
+                timeout = ts.address();
+            }
+            long n = sys(cs, Nr.PPOLL, pfd.address(), 1, timeout, 0, KERNEL_SIGSET_SIZE, 0);
+            if (n < 0) {
+                if (errno(cs) == Errno.EINTR) return false;
+                throw new PosixException("ppoll", errno(cs));
+            }
+            return n > 0 && pfd.get(JAVA_SHORT, POLLFD_REVENTS) != 0;
         }
     }
 

@@ -13,6 +13,12 @@ import java.util.function.BooleanSupplier;
  * the outcome (exit 2); every request is counted, so a wait can choose to give way only to
  * requests made after it began ({@link #fromNow}), which is how a shutdown that an abort started
  * is never broken by the next signal ({@link Cutoff}). Safe from any thread.
+ *
+ * <p>In the init the wait is also where the event loop runs ({@link #runLoopWhileWaiting}): the
+ * thread that waits takes the loop's turns ({@link SignalFd#turn}) instead of sleeping, so signals
+ * are read and children reaped by the main thread itself, and the init needs no thread of its own
+ * besides it. Other threads (tests) sleep on a condition that every request and {@link #wake}
+ * signals.
  */
 public final class Abort {
     private final ReentrantLock lock = new ReentrantLock();
@@ -21,6 +27,21 @@ public final class Abort {
     private int requests;
     /** Counts requests and {@link #wake}s, so a wait never sleeps through one made while it looked. */
     private long wakes;
+    /** The loop that {@link #loopThread} runs while it waits; null when no thread does. */
+    private volatile SignalFd loop;
+    private volatile Thread loopThread;
+
+    /**
+     * From now on, the calling thread runs {@code loop} while it waits in {@link #await},
+     * {@link #awaitRegardless} or {@link #sleep}: its waits take turns of the loop
+     * ({@link SignalFd#turn}, bounded by the wait's limit and poll) instead of sleeping.
+     *
+     * @param loop a loop opened with {@link SignalFd#open}, read by no other thread
+     */
+    public void runLoopWhileWaiting(SignalFd loop) {
+        this.loopThread = Thread.currentThread();
+        this.loop = loop;
+    }
 
     /** Requests the abort: the first call decides the signal reported; each call is counted and wakes every wait. */
     public void request(Signal signal) {
@@ -48,6 +69,27 @@ public final class Abort {
     /** @return true once an abort has been requested */
     public boolean isRequested() {
         return requests() > 0;
+    }
+
+    /** At most this many pending signals are handled by one {@link #isRequestedByNow}. */
+    private static final int PENDING_TURNS = 64;
+
+    /**
+     * Like {@link #isRequested}, after handling the signals that are pending now (up to 64) when
+     * the calling thread runs the loop ({@link #runLoopWhileWaiting}): a TERM that arrived while
+     * the init was busy, even before its JVM started, counts before the next step begins. Never
+     * blocks.
+     *
+     * @return true once an abort has been requested
+     */
+    public boolean isRequestedByNow() {
+        SignalFd turns = loop;
+        if (turns != null && loopThread == Thread.currentThread()) {
+            for (int i = 0; i < PENDING_TURNS && turns.turn(0); i++) {
+                // each turn handled one signal
+            }
+        }
+        return isRequested();
     }
 
     /** @return how many requests (TERM or INT) have been made so far */
@@ -148,7 +190,20 @@ public final class Abort {
                 long left = limit == null ? Long.MAX_VALUE : deadline - System.nanoTime();
                 if (left <= 0) return Ended.LIMIT;
                 // a wake-up since the look above: look again at once
-                if (wakes == seen) changed.awaitNanos(Math.min(left, pollNanos));
+                if (wakes == seen) {
+                    SignalFd turns = loop;
+                    if (turns != null && loopThread == Thread.currentThread()) {
+                        // this thread is the loop: a signal handled (a reap, a request) ends the turn
+                        lock.unlock();
+                        try {
+                            turns.turn(Math.min(left, pollNanos));
+                        } finally {
+                            lock.lock();
+                        }
+                    } else {
+                        changed.awaitNanos(Math.min(left, pollNanos));
+                    }
+                }
                 if (cutoff.cuts(requests)) {
                     // one last look: a condition that holds by now still wins
                     lock.unlock();
