@@ -131,6 +131,11 @@ public final class SignalFd implements AutoCloseable {
      *     came within {@code maxNanos}
      */
     public boolean turn(long maxNanos) {
+        if (closed) {
+            // nothing to read any more (tests): wait as asked, bounded, instead of spinning
+            pause();
+            return false;
+        }
         boolean readable;
         try {
             readable = Libc.awaitReadable(fd, maxNanos);
