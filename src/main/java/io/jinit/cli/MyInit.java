@@ -20,6 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import io.jinit.bytes.RawStrings;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.SequencedMap;
@@ -81,6 +83,12 @@ public final class MyInit {
         // First, before the init opens anything: the fds the container started it with, which
         // every child gets (and none of the JVM's own).
         List<Integer> inherited = InitProcess.inheritedDescriptors();
+        // Then no read-around for the JVM's files: the boot keeps only the pages it uses resident
+        try {
+            InitProcess.noReadAround(Path.of("/proc"));
+        } catch (IOException | RuntimeException e) {
+            // best effort: no /proc, or a kernel that refuses the advice
+        }
         Abort abort = new Abort();
         AtomicReference<EventLog> logRef = new AtomicReference<>();
         // The reaper lives until the JVM exits; the loop (SignalFd), run by this thread whenever it

@@ -209,8 +209,43 @@ public final class InitProcess {
      */
     public static int releaseMemory(Path proc) throws IOException {
         Libc.mallocTrim();
-        // {start, length} of each read-only file mapping: the JVM's own (libjvm.so, then the
-        // AOT cache) last, since the calls before run in them
+        long[][] ranges = readOnlyFileMappings(proc);
+        try {
+            // without read-around, a page used again later brings back itself, not the 32 around it
+            Libc.madvise(ranges[0], ranges[1], Libc.MADV_RANDOM);
+            return Libc.madvise(ranges[0], ranges[1], Libc.MADV_PAGEOUT);
+        } catch (PosixException e) {
+            return 0; // EINVAL: a kernel without MADV_PAGEOUT
+        }
+    }
+
+    /**
+     * Turns off the kernel's read-around for the init's read-only file mappings
+     * ({@code madvise(2)} {@code MADV_RANDOM}): from now on a page fault in the JVM's libraries,
+     * the AOT cache or the module image reads that one page, not the pages around it. The boot
+     * then keeps fewer file pages resident, which is what decides whether it fits a small
+     * {@code --memory} limit (README "Performance"). Best effort.
+     *
+     * @param proc the proc file system's mount point ({@code /proc})
+     * @return the number of mappings advised
+     * @throws IOException when {@code PROC/self/maps} cannot be read
+     */
+    public static int noReadAround(Path proc) throws IOException {
+        long[][] ranges = readOnlyFileMappings(proc);
+        try {
+            return Libc.madvise(ranges[0], ranges[1], Libc.MADV_RANDOM);
+        } catch (PosixException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Every read-only file mapping of this process from {@code PROC/self/maps}, the JVM's own
+     * ({@code libjvm.so}, then the AOT cache) last.
+     *
+     * @return {starts, lengths}: two arrays of the same length, in bytes
+     */
+    private static long[][] readOnlyFileMappings(Path proc) throws IOException {
         List<long[]> others = new ArrayList<>(), aot = new ArrayList<>(), jvm = new ArrayList<>();
         for (String line : Files.readAllLines(proc.resolve("self/maps"))) {
             // START-END PERMS OFFSET DEV INODE PATH; a file mapping's path starts with '/'
@@ -229,13 +264,7 @@ public final class InitProcess {
             starts[i] = others.get(i)[0];
             lengths[i] = others.get(i)[1];
         }
-        try {
-            // without read-around, a page used again later brings back itself, not the 32 around it
-            Libc.madvise(starts, lengths, Libc.MADV_RANDOM);
-            return Libc.madvise(starts, lengths, Libc.MADV_PAGEOUT);
-        } catch (PosixException e) {
-            return 0; // EINVAL: a kernel without MADV_PAGEOUT
-        }
+        return new long[][] {starts, lengths};
     }
 
     /**
