@@ -268,9 +268,10 @@ class Bench:
                                          f"-XX:AOTCache={self.a.floor_aot}", "-XX:AOTMode=on",
                                          "-cp", self.a.floor_jar, "Floor"], self.a.timeout)
         r = self.run("preflight pid1", self.unshare + [self.my_init, "--quiet", "--skip-runit", "--",
-                                                       "/bin/sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline"],
+                                                       "readlink", "/proc/1/exe"],
                      self.a.timeout)
-        if "java" not in r.stdout():
+        # the executable, not the command line: the init shows the container's command line there
+        if not r.stdout().strip().endswith("/bin/java"):
             raise BenchFailure(f"PID 1 of the namespace is not the JVM (launcher must exec): {r.stdout()!r}")
         for path in ("/etc/container_environment", "/etc/my_init.d", "/etc/rc.local"):
             if os.path.exists(path):
