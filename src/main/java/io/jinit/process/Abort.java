@@ -27,9 +27,10 @@ public final class Abort {
     private int requests;
     /** Counts requests and {@link #wake}s, so a wait never sleeps through one made while it looked. */
     private long wakes;
-    /** The loop that {@link #loopThread} runs while it waits; null when no thread does. */
-    private volatile SignalFd loop;
-    private volatile Thread loopThread;
+    /** The loop and the thread that runs it while it waits ({@link #runLoopWhileWaiting}); null when none does. */
+    private volatile LoopRunner runner;
+
+    private record LoopRunner(SignalFd loop, Thread thread) {}
 
     /**
      * From now on, the calling thread runs {@code loop} while it waits in {@link #await},
@@ -39,8 +40,13 @@ public final class Abort {
      * @param loop a loop opened with {@link SignalFd#open}, read by no other thread
      */
     public void runLoopWhileWaiting(SignalFd loop) {
-        this.loopThread = Thread.currentThread();
-        this.loop = loop;
+        this.runner = new LoopRunner(loop, Thread.currentThread());
+    }
+
+    /** @return the loop when the calling thread runs it ({@link #runLoopWhileWaiting}), else null */
+    private SignalFd loopOfThisThread() {
+        LoopRunner r = runner;
+        return r != null && r.thread() == Thread.currentThread() ? r.loop() : null;
     }
 
     /** Requests the abort: the first call decides the signal reported; each call is counted and wakes every wait. */
@@ -66,30 +72,25 @@ public final class Abort {
         }
     }
 
-    /** @return true once an abort has been requested */
-    public boolean isRequested() {
-        return requests() > 0;
-    }
-
     /** At most this many pending signals are handled by one {@link #isRequestedByNow}. */
     private static final int PENDING_TURNS = 64;
 
     /**
-     * Like {@link #isRequested}, after handling the signals that are pending now (up to 64) when
-     * the calling thread runs the loop ({@link #runLoopWhileWaiting}): a TERM that arrived while
-     * the init was busy, even before its JVM started, counts before the next step begins. Never
-     * blocks.
+     * Whether an abort has been requested, after handling the signals that are pending now (up
+     * to 64) when the calling thread runs the loop ({@link #runLoopWhileWaiting}): a TERM that
+     * arrived while the init was busy, even before its JVM started, counts before the next step
+     * begins. Never blocks.
      *
      * @return true once an abort has been requested
      */
     public boolean isRequestedByNow() {
-        SignalFd turns = loop;
-        if (turns != null && loopThread == Thread.currentThread()) {
+        SignalFd turns = loopOfThisThread();
+        if (turns != null) {
             for (int i = 0; i < PENDING_TURNS && turns.turn(0); i++) {
                 // each turn handled one signal
             }
         }
-        return isRequested();
+        return requests() > 0;
     }
 
     /** @return how many requests (TERM or INT) have been made so far */
@@ -191,8 +192,8 @@ public final class Abort {
                 if (left <= 0) return Ended.LIMIT;
                 // a wake-up since the look above: look again at once
                 if (wakes == seen) {
-                    SignalFd turns = loop;
-                    if (turns != null && loopThread == Thread.currentThread()) {
+                    SignalFd turns = loopOfThisThread();
+                    if (turns != null) {
                         // this thread is the loop: a signal handled (a reap, a request) ends the turn
                         lock.unlock();
                         try {
